@@ -1,0 +1,1 @@
+//! Generators of large evidence sets for the benchmarks.

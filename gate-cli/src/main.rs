@@ -1,0 +1,22 @@
+//! `gate`: parse flags, call gate-core, render, exit with the documented code.
+//!
+//! Exit codes are API: 0 pass, 1 denied, 2 could not evaluate.
+
+mod args;
+mod cmd;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            render::error(&err);
+            ExitCode::from(2)
+        }
+    }
+}

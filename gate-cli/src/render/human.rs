@@ -1,0 +1,190 @@
+//! Human output through miette: per result the rule, message, evidence location (with the
+//! evidence line quoted where the source has a line), remediation; then a one-line summary.
+
+use std::collections::BTreeMap;
+
+use gate_core::diagnostic::Diagnostic as Note;
+use gate_core::policy::RuleLevel;
+use gate_core::report::{Report, ResultEntry, Verdict};
+use gate_core::Error;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceSpan,
+};
+
+/// Warnings shown in full before the rest are counted.
+const MAX_WARNINGS_SHOWN: usize = 20;
+
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100)
+}
+
+/// One result as a miette diagnostic.
+#[derive(Debug)]
+struct ResultDiag {
+    text: String,
+    code: String,
+    level: RuleLevel,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    span: Option<SourceSpan>,
+}
+
+impl std::fmt::Display for ResultDiag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for ResultDiag {}
+
+impl miette::Diagnostic for ResultDiag {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.level {
+            RuleLevel::Deny => Severity::Error,
+            RuleLevel::Warn => Severity::Warning,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".to_owned()), span))))
+    }
+}
+
+/// Evidence files read for quoting, each once.
+#[derive(Default)]
+struct Sources(BTreeMap<String, Option<String>>);
+
+impl Sources {
+    fn get(&mut self, path: &str) -> Option<&String> {
+        self.0
+            .entry(path.to_owned())
+            .or_insert_with(|| fs_err::read_to_string(path).ok())
+            .as_ref()
+    }
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let rest = text.get(start..)?;
+    let col = rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i);
+    Some(start + col)
+}
+
+fn location(ev: &serde_json::Value) -> Option<String> {
+    let file = ev.get("evidence")?.as_str()?;
+    if let Some(p) = ev.get("pointer").and_then(|p| p.as_str()) {
+        return Some(format!("{file}#{p}"));
+    }
+    match (ev.get("line").and_then(|l| l.as_u64()), ev.get("column").and_then(|c| c.as_u64())) {
+        (Some(l), Some(c)) => Some(format!("{file}:{l}:{c}")),
+        (Some(l), None) => Some(format!("{file}:{l}")),
+        _ => Some(file.to_owned()),
+    }
+}
+
+fn diag(r: &ResultEntry, sources: &mut Sources) -> ResultDiag {
+    let mut text = r.message.clone();
+    let locs: Vec<String> = r.evidence.iter().filter_map(location).collect();
+    if !locs.is_empty() {
+        text.push_str(&format!("\n  at {}", locs.join(", ")));
+    }
+    text.push_str(&format!("\n  rule {}", r.rule));
+    if let Some(w) = &r.waived_by {
+        let id = w.get("id").and_then(|i| i.as_str()).unwrap_or("a waiver");
+        text.push_str(&format!("\n  waived by {id}"));
+    }
+    let mut d = ResultDiag {
+        text,
+        code: r.code.clone(),
+        level: r.level,
+        help: r.remediation.clone(),
+        source: None,
+        span: None,
+    };
+    // Quote the evidence line when the first source has one.
+    if let Some(ev) = r.evidence.first() {
+        let file = ev.get("evidence").and_then(|f| f.as_str());
+        let line = ev.get("line").and_then(|l| l.as_u64());
+        let col = ev.get("column").and_then(|c| c.as_u64()).unwrap_or(1);
+        if let (Some(file), Some(line)) = (file, line) {
+            if let Some(src) = sources.get(file) {
+                if let Some(at) = offset(src, line as usize, col as usize) {
+                    let len = src.get(at..).and_then(|s| s.find(['\n', ' ', '>'])).unwrap_or(0).max(1);
+                    d.span = Some(SourceSpan::from((at, len)));
+                    d.source = Some(NamedSource::new(file, src.clone()));
+                }
+            }
+        }
+    }
+    d
+}
+
+/// The whole report as text.
+pub fn render(report: &Report, color: bool) -> String {
+    let handler = handler(color);
+    let mut out = String::new();
+    let mut sources = Sources::default();
+    let mut warnings_shown = 0;
+    for r in &report.results {
+        if r.level == RuleLevel::Warn && r.waived_by.is_none() {
+            if warnings_shown >= MAX_WARNINGS_SHOWN {
+                continue;
+            }
+            warnings_shown += 1;
+        }
+        let d = diag(r, &mut sources);
+        if handler.render_report(&mut out, &d).is_err() {
+            out.push_str(&format!("{}: {}\n", r.code, r.message));
+        }
+    }
+    let hidden = report.summary.warn.saturating_sub(warnings_shown);
+    if hidden > 0 {
+        out.push_str(&format!("\n… and {hidden} more warnings (see them all with `-f json`)\n"));
+    }
+    let s = &report.summary;
+    let verdict = match report.verdict {
+        Verdict::Pass => "PASS",
+        Verdict::Fail => "FAIL",
+    };
+    out.push_str(&format!(
+        "\ngate: {verdict}: {} denied, {} warnings, {} waived ({} rules over {} evidence files)\n",
+        s.deny,
+        s.warn,
+        s.waived,
+        s.rules_evaluated,
+        report.evidence.len()
+    ));
+    out
+}
+
+/// An error, with its miette code and help.
+pub fn error(err: &Error, color: bool) -> String {
+    let mut out = String::new();
+    if handler(color).render_report(&mut out, err).is_err() {
+        out = format!("error: {err}\n");
+    }
+    out
+}
+
+/// A non-fatal note.
+pub fn note(d: &Note) -> String {
+    match (&d.path, d.line) {
+        (Some(p), Some(l)) => format!("note[{}]: {p}:{l}: {}\n", d.code.as_str(), d.message),
+        (Some(p), None) => format!("note[{}]: {p}: {}\n", d.code.as_str(), d.message),
+        _ => format!("note[{}]: {}\n", d.code.as_str(), d.message),
+    }
+}

@@ -1,0 +1,132 @@
+//! `gate check` and `gate inspect` as library calls: evidence → input → policies → report.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::evidence::{self, Collected};
+use crate::input::{Context, Input, Tests, SCHEMA_VERSION};
+use crate::policy::{self, EngineOptions, PolicyEngine, PolicySet};
+use crate::report::{self, FailOn, PolicyInfo, Report, REPORT_SCHEMA_VERSION};
+use crate::Error;
+
+/// Everything `gate check` needs.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Evidence files and folders.
+    pub evidence: Vec<PathBuf>,
+    /// Policy files and folders; empty means the embedded standard library.
+    pub policies: Vec<PathBuf>,
+    /// JSON data documents merged under `data`.
+    pub data: Vec<PathBuf>,
+    /// The evaluation time; `None` means the current time.
+    pub now: Option<DateTime<Utc>>,
+    /// What fails the verdict.
+    pub fail_on: FailOn,
+    /// Wall-clock limit on policy evaluation; `None` means 60 seconds.
+    pub timeout: Option<Duration>,
+}
+
+/// Parse an RFC 3339 time for `--now`.
+pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Error> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| Error::Usage(format!("--now `{s}` is not an RFC 3339 time: {e}")))
+}
+
+/// Read the evidence and build the `input` document, exactly as policies will see it.
+pub fn inspect(paths: &[PathBuf], now: Option<DateTime<Utc>>) -> Result<(Input, Collected), Error> {
+    if paths.is_empty() {
+        return Err(Error::Usage(
+            "no evidence given: name files or folders to read".into(),
+        ));
+    }
+    let mut collected = evidence::collect(paths)?;
+    let input = build_input(&mut collected, now.unwrap_or_else(Utc::now));
+    Ok((input, collected))
+}
+
+fn build_input(collected: &mut Collected, now: DateTime<Utc>) -> Input {
+    let mut input = Input {
+        schema_version: SCHEMA_VERSION,
+        context: Context {
+            now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            now_ns: now.timestamp_nanos_opt().unwrap_or(i64::MAX),
+            ..Context::default()
+        },
+        tests: Tests::default(),
+        ..Input::default()
+    };
+    for ev in &mut collected.evidence {
+        let facts = std::mem::take(&mut ev.facts);
+        input.evidence.push(ev.info.clone());
+        if let Some(report) = facts.test_report {
+            input.tests.summary.merge(&report.summary);
+            input.tests.reports.push(report);
+        }
+        input.tests.cases.extend(facts.tests);
+        input.findings.extend(facts.findings);
+        input.sbom.components.extend(facts.components);
+    }
+    input
+}
+
+/// Run a whole check.
+pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
+    let now = opts.now.unwrap_or_else(Utc::now);
+    let set = if opts.policies.is_empty() {
+        PolicySet::embedded(false)
+    } else {
+        PolicySet::load(&opts.policies, false)?
+    };
+    let data = opts
+        .data
+        .iter()
+        .map(|p| policy::read_data(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let engine_opts = EngineOptions {
+        now_ns: now.timestamp_nanos_opt().unwrap_or(i64::MAX),
+        timeout: opts.timeout.unwrap_or(Duration::from_secs(60)),
+    };
+    let mut engine = PolicyEngine::new(&set, data, &engine_opts)?;
+
+    let (input, collected) = inspect(&opts.evidence, Some(now))?;
+    if collected.evidence.is_empty() {
+        return Err(Error::Usage(format!(
+            "no evidence found in {}: nothing to judge, so no verdict",
+            opts.evidence
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let value = input.to_value()?;
+    let evidence_info = input.evidence.clone();
+    drop(input);
+    let raw = engine.evaluate(value)?;
+
+    let results = report::decisions(raw);
+    let (verdict, summary) = report::verdict(&results, engine.rules().len(), opts.fail_on);
+    let mut diagnostics = collected.diagnostics;
+    diagnostics.sort();
+    Ok(Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        verdict,
+        summary,
+        results,
+        waivers: Vec::new(),
+        evidence: evidence_info,
+        policies: set
+            .files
+            .iter()
+            .map(|f| PolicyInfo {
+                path: f.path.clone(),
+                sha256: f.sha256(),
+            })
+            .collect(),
+        diagnostics,
+        now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+    })
+}

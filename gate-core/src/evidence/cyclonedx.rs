@@ -1,0 +1,795 @@
+//! CycloneDX JSON: read an SBOM's components (nested ones included) into [`Component`] facts.
+//!
+//! For: every JSON document of spec versions 1.0–1.7 (JSON exists from 1.2 on; earlier versions
+//! are accepted as stated). Not for: CycloneDX XML (detection reports it as not read yet), the
+//! `dependencies` graph, services, vulnerabilities (VEX) or anything else in the document that
+//! is not a component; `metadata.component` (the subject of the SBOM) is not a component here.
+//!
+//! Why an own reader and not `cyclonedx-bom`: that crate (0.8) reads spec versions 1.3–1.5 only,
+//! while current Trivy, Grype and cdxgen write 1.6 and 1.7. Reading some versions with the crate
+//! and the rest with our own code would give one format two code paths that disagree on edge
+//! cases, so gate reads every version with the typed serde reader below, which keeps only the
+//! fields gate needs and skips the rest without building it. `cyclonedx-bom` stays a test oracle:
+//! a test checks that for every corpus file of 1.3–1.5 the crate accepts, both agree on the
+//! components and their purls.
+//!
+//! Strictness: fields gate reads must have the type the specification gives them (so a
+//! `components` that is not an array, or a `specVersion` given as a number, is refused with the
+//! field path, line and column), a known key given twice is refused, and an unknown `specVersion`
+//! is refused rather than guessed at. Nesting is bounded by serde_json's limit of 128 levels;
+//! the normalisation walks nested components with an explicit stack.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{json, Facts, Parsed};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::input::{Component, Producer, Source};
+use crate::EvidenceError;
+
+/// Spec versions gate knows. Unknown ones are refused.
+pub const KNOWN_SPEC_VERSIONS: &[&str] = &["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
+
+/// Read a CycloneDX JSON document.
+pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+    let bom: Bom = json::parse(text)?;
+    let producer = bom
+        .metadata
+        .and_then(|m| m.tools)
+        .map(Tools::producer)
+        .unwrap_or_else(|| Producer {
+            name: "unknown".to_owned(),
+            version: None,
+        });
+    let (components, unnamed) = flatten(id, bom.components.0);
+    let mut diagnostics = Vec::new();
+    if let Some((count, first)) = unnamed {
+        let noun = if count == 1 {
+            "component has"
+        } else {
+            "components have"
+        };
+        diagnostics.push(Diagnostic {
+            code: Code::MissingValue,
+            path: None,
+            line: None,
+            message: format!("{count} CycloneDX {noun} no `name` (first at `{first}`)"),
+        });
+    }
+    Ok(Parsed {
+        format_version: Some(bom.spec_version.0),
+        producer,
+        facts: Facts {
+            components,
+            ..Facts::default()
+        },
+        diagnostics,
+    })
+}
+
+/// Normalise the top-level components, depth-first in document order (a parent before its
+/// nested children). Also returns how many have no name and where the first of them is.
+fn flatten(id: &str, top: Vec<RawComponent>) -> (Vec<Component>, Option<(usize, String)>) {
+    let mut out = Vec::with_capacity(top.len());
+    let mut unnamed: Option<(usize, String)> = None;
+    let mut stack = vec![(top.into_iter().enumerate(), String::from("/components"))];
+    while let Some((items, base)) = stack.last_mut() {
+        let Some((index, mut raw)) = items.next() else {
+            stack.pop();
+            continue;
+        };
+        let pointer = json::push_pointer(base, &index.to_string());
+        let children = std::mem::take(&mut raw.components).0;
+        if raw.name.is_none() {
+            match &mut unnamed {
+                Some((count, _)) => *count += 1,
+                None => unnamed = Some((1, pointer.clone())),
+            }
+        }
+        let nested_base = if children.is_empty() {
+            None
+        } else {
+            Some(format!("{pointer}/components"))
+        };
+        out.push(raw.normalise(Source::pointer(id, pointer)));
+        if let Some(nested_base) = nested_base {
+            stack.push((children.into_iter().enumerate(), nested_base));
+        }
+    }
+    (out, unnamed)
+}
+
+// ------------------------------------------------------------------------------------------
+// The document, as far as gate reads it. Unknown fields are skipped without being built.
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom {
+    /// Checked to be `CycloneDX`; detection has normally checked it already.
+    #[serde(rename = "bomFormat")]
+    _bom_format: BomFormat,
+    spec_version: SpecVersion,
+    /// Read so that its type and uniqueness are checked; not carried into facts.
+    #[serde(rename = "serialNumber")]
+    _serial_number: Option<String>,
+    /// Read so that its type and uniqueness are checked; not carried into facts.
+    #[serde(rename = "version")]
+    _version: Option<u64>,
+    metadata: Option<Metadata>,
+    #[serde(default)]
+    components: Array<RawComponent>,
+}
+
+/// A JSON array. Like `Vec`, but a value of another type is reported as "expected a JSON array"
+/// rather than serde's "expected a sequence".
+#[derive(Debug)]
+struct Array<T>(Vec<T>);
+
+impl<T> Default for Array<T> {
+    fn default() -> Self {
+        Array(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Array<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(ArrayVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ArrayVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ArrayVisitor<T> {
+    type Value = Array<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Array<T>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Array(items))
+    }
+}
+
+/// `bomFormat`, which must be `CycloneDX`.
+#[derive(Debug)]
+struct BomFormat;
+
+impl<'de> Deserialize<'de> for BomFormat {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "CycloneDX" {
+            Ok(BomFormat)
+        } else {
+            Err(de::Error::custom(format_args!(
+                "unknown bomFormat `{s}` (expected `CycloneDX`)"
+            )))
+        }
+    }
+}
+
+/// `specVersion`: a string naming one of [`KNOWN_SPEC_VERSIONS`].
+#[derive(Debug)]
+struct SpecVersion(String);
+
+impl<'de> Deserialize<'de> for SpecVersion {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if KNOWN_SPEC_VERSIONS.contains(&s.as_str()) {
+            Ok(SpecVersion(s))
+        } else {
+            Err(de::Error::custom(format_args!(
+                "CycloneDX specVersion '{s}' is not a known version (gate reads {})",
+                KNOWN_SPEC_VERSIONS.join(", ")
+            )))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Metadata {
+    tools: Option<Tools>,
+}
+
+/// `metadata.tools`: an array of tools (up to 1.4, deprecated since) or an object with
+/// `components` and `services` (1.5 on).
+#[derive(Debug)]
+struct Tools(Vec<Tool>);
+
+impl Tools {
+    /// The first tool with a name, else `unknown`.
+    fn producer(self) -> Producer {
+        self.0
+            .into_iter()
+            .find_map(|t| {
+                t.name.map(|name| Producer {
+                    name,
+                    version: t.version,
+                })
+            })
+            .unwrap_or_else(|| Producer {
+                name: "unknown".to_owned(),
+                version: None,
+            })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Tool {
+    name: Option<String>,
+    version: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ToolsObject {
+    #[serde(default)]
+    components: Array<Tool>,
+    #[serde(default)]
+    services: Array<Tool>,
+}
+
+impl<'de> Deserialize<'de> for Tools {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ToolsVisitor)
+    }
+}
+
+struct ToolsVisitor;
+
+impl<'de> Visitor<'de> for ToolsVisitor {
+    type Value = Tools;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of tools or an object with `components` and `services`")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tools, A::Error> {
+        let mut tools = Vec::new();
+        while let Some(t) = seq.next_element::<Tool>()? {
+            tools.push(t);
+        }
+        Ok(Tools(tools))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Tools, A::Error> {
+        let mut o = ToolsObject::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        o.components.0.append(&mut o.services.0);
+        Ok(Tools(o.components.0))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RawComponent {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    name: Option<String>,
+    version: Option<String>,
+    group: Option<String>,
+    purl: Option<String>,
+    #[serde(rename = "bom-ref")]
+    bom_ref: Option<String>,
+    supplier: Option<Entity>,
+    publisher: Option<String>,
+    author: Option<String>,
+    #[serde(default)]
+    hashes: Array<Hash>,
+    #[serde(default)]
+    licenses: Array<LicenseChoice>,
+    #[serde(default)]
+    components: Array<RawComponent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Entity {
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hash {
+    alg: String,
+    content: String,
+}
+
+/// One `licenses[]` entry: `{license: {id | name}}` or `{expression}`.
+#[derive(Debug, Deserialize)]
+struct LicenseChoice {
+    license: Option<License>,
+    expression: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct License {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+impl LicenseChoice {
+    /// The id, else the name, else the expression, as written.
+    fn into_string(self) -> Option<String> {
+        let (id, name) = self.license.map_or((None, None), |l| (l.id, l.name));
+        id.or(name).or(self.expression)
+    }
+}
+
+impl RawComponent {
+    /// The component as a fact. Nested components have been taken out before.
+    fn normalise(self, source: Source) -> Component {
+        let mut hashes = BTreeMap::new();
+        for h in self.hashes.0 {
+            // The first of two hashes with the same algorithm wins.
+            hashes.entry(h.alg).or_insert(h.content);
+        }
+        Component {
+            name: self.name,
+            version: self.version,
+            group: self.group,
+            purl: self.purl,
+            kind: self.kind,
+            licenses: self
+                .licenses
+                .0
+                .into_iter()
+                .filter_map(LicenseChoice::into_string)
+                .collect(),
+            hashes,
+            supplier: self
+                .supplier
+                .and_then(|s| s.name)
+                .or(self.publisher)
+                .or(self.author),
+            bom_ref: self.bom_ref,
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Parsed {
+        read("sbom.json", text).unwrap()
+    }
+
+    fn err(text: &str) -> EvidenceError {
+        read("sbom.json", text).unwrap_err()
+    }
+
+    fn doc(version: &str, rest: &str) -> String {
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"{version}","version":1{rest}}}"#)
+    }
+
+    #[test]
+    fn tools_as_a_1_4_array() {
+        let p = ok(&doc(
+            "1.4",
+            r#","metadata":{"tools":[{"vendor":"CycloneDX","name":"cyclonedx-npm","version":"1.0.0"},
+                {"name":"second","version":"2"}]},"components":[]"#,
+        ));
+        assert_eq!(
+            p.producer,
+            Producer {
+                name: "cyclonedx-npm".into(),
+                version: Some("1.0.0".into())
+            }
+        );
+        assert_eq!(p.format_version.as_deref(), Some("1.4"));
+        assert!(p.facts.components.is_empty());
+    }
+
+    #[test]
+    fn tools_as_a_1_5_object() {
+        let p = ok(&doc(
+            "1.5",
+            r#","metadata":{"tools":{"components":[{"type":"application","group":"aquasecurity",
+                "name":"trivy","version":"0.60.0"}],"services":[{"name":"svc"}]}}"#,
+        ));
+        assert_eq!(
+            p.producer,
+            Producer {
+                name: "trivy".into(),
+                version: Some("0.60.0".into())
+            }
+        );
+
+        let p = ok(&doc(
+            "1.6",
+            r#","metadata":{"tools":{"services":[{"name":"svc","version":"1"}]}}"#,
+        ));
+        assert_eq!(
+            p.producer,
+            Producer {
+                name: "svc".into(),
+                version: Some("1".into())
+            }
+        );
+    }
+
+    #[test]
+    fn producer_is_unknown_without_tools() {
+        for rest in [
+            "",
+            r#","metadata":{}"#,
+            r#","metadata":{"tools":[]}"#,
+            r#","metadata":{"tools":{}}"#,
+        ] {
+            let p = ok(&doc("1.5", rest));
+            assert_eq!(
+                p.producer,
+                Producer {
+                    name: "unknown".into(),
+                    version: None
+                },
+                "{rest}"
+            );
+        }
+    }
+
+    #[test]
+    fn tools_of_another_shape_are_refused() {
+        let e = err(&doc("1.5", r#","metadata":{"tools":"trivy"}"#));
+        assert!(e.message.contains("metadata.tools"), "{e:?}");
+        assert!(
+            e.message.contains("an array of tools or an object"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn nested_components_depth_first_with_pointers() {
+        let p = ok(&doc(
+            "1.6",
+            r#","metadata":{"component":{"type":"application","name":"the-app"}},
+            "components":[
+              {"type":"library","name":"a","components":[
+                 {"type":"library","name":"a1","components":[{"type":"file","name":"a1x"}]},
+                 {"type":"library","name":"a2"}]},
+              {"type":"library","name":"b/c~d"}]"#,
+        ));
+        let got: Vec<(&str, &str)> = p
+            .facts
+            .components
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_deref().unwrap(),
+                    c.source.pointer.as_deref().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "/components/0"),
+                ("a1", "/components/0/components/0"),
+                ("a1x", "/components/0/components/0/components/0"),
+                ("a2", "/components/0/components/1"),
+                ("b/c~d", "/components/1"),
+            ]
+        );
+        assert!(p
+            .facts
+            .components
+            .iter()
+            .all(|c| c.source.evidence == "sbom.json"));
+    }
+
+    #[test]
+    fn component_fields() {
+        let p = ok(&doc(
+            "1.5",
+            r#","components":[{"type":"library","bom-ref":"pkg:npm/%40scope/x@1.2.3",
+              "group":"@scope","name":"x","version":"1.2.3","purl":"pkg:npm/%40scope/x@1.2.3",
+              "supplier":{"name":"Scope Inc","url":["https://scope.example"]},
+              "publisher":"Someone else",
+              "hashes":[{"alg":"SHA-256","content":"abc"},{"alg":"SHA-1","content":"def"},
+                        {"alg":"SHA-256","content":"later"}],
+              "properties":[{"name":"p","value":"v"}],
+              "evidence":{"identity":{"field":"purl"}}}]"#,
+        ));
+        let c = &p.facts.components[0];
+        assert_eq!(c.kind.as_deref(), Some("library"));
+        assert_eq!(c.bom_ref.as_deref(), Some("pkg:npm/%40scope/x@1.2.3"));
+        assert_eq!(c.group.as_deref(), Some("@scope"));
+        assert_eq!(c.version.as_deref(), Some("1.2.3"));
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/%40scope/x@1.2.3"));
+        assert_eq!(c.supplier.as_deref(), Some("Scope Inc"));
+        assert_eq!(
+            c.hashes,
+            BTreeMap::from([
+                ("SHA-1".to_owned(), "def".to_owned()),
+                ("SHA-256".to_owned(), "abc".to_owned())
+            ])
+        );
+        assert!(p.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn supplier_falls_back_to_publisher_then_author() {
+        let p = ok(&doc(
+            "1.4",
+            r#","components":[
+              {"type":"library","name":"a","publisher":"Pub","author":"Auth"},
+              {"type":"library","name":"b","author":"Auth"},
+              {"type":"library","name":"c","supplier":{"url":["https://x"]},"author":"Auth"},
+              {"type":"library","name":"d"}]"#,
+        ));
+        let s: Vec<Option<&str>> = p
+            .facts
+            .components
+            .iter()
+            .map(|c| c.supplier.as_deref())
+            .collect();
+        assert_eq!(s, [Some("Pub"), Some("Auth"), Some("Auth"), None]);
+    }
+
+    #[test]
+    fn license_forms_as_written() {
+        let p = ok(&doc(
+            "1.7",
+            r#","components":[{"type":"library","name":"x","licenses":[
+              {"license":{"id":"Apache-2.0"}},
+              {"license":{"name":"My Own License","text":{"content":"…"}}},
+              {"license":{"id":"MIT","name":"The MIT License","acknowledgement":"declared"}},
+              {"expression":"EPL-2.0 OR GPL-2.0 WITH Classpath-exception-2.0","acknowledgement":"concluded"},
+              {"license":{"url":"https://nothing.example"}}]}]"#,
+        ));
+        assert_eq!(
+            p.facts.components[0].licenses,
+            [
+                "Apache-2.0",
+                "My Own License",
+                "MIT",
+                "EPL-2.0 OR GPL-2.0 WITH Classpath-exception-2.0"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_name_and_version_are_kept_and_noted() {
+        let p = ok(&doc(
+            "1.5",
+            r#","components":[{"type":"library","purl":"pkg:generic/x"},
+              {"type":"library","name":"y"},{"type":"library"}]"#,
+        ));
+        let c = &p.facts.components;
+        assert_eq!(c.len(), 3);
+        assert_eq!(
+            (c[0].name.as_deref(), c[0].version.as_deref()),
+            (None, None)
+        );
+        assert_eq!(c[0].subject(), "pkg:generic/x");
+        assert_eq!(
+            (c[1].name.as_deref(), c[1].version.as_deref()),
+            (Some("y"), None)
+        );
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, Code::MissingValue);
+        assert_eq!(
+            p.diagnostics[0].message,
+            "2 CycloneDX components have no `name` (first at `/components/0`)"
+        );
+    }
+
+    #[test]
+    fn every_known_spec_version_is_read() {
+        for v in KNOWN_SPEC_VERSIONS {
+            assert_eq!(ok(&doc(v, "")).format_version.as_deref(), Some(*v));
+        }
+    }
+
+    #[test]
+    fn components_that_is_an_object_is_refused() {
+        let e = err(&doc(
+            "1.5",
+            ",\n\"components\": {\"type\":\"library\",\"name\":\"x\"}",
+        ));
+        assert!(e.message.contains("`components`"), "{e:?}");
+        assert!(e.message.contains("expected a JSON array"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+
+        let e = err(&doc(
+            "1.5",
+            r#","components":[{"name":"a","components":{}}]"#,
+        ));
+        assert!(e.message.contains("`components[0].components`"), "{e:?}");
+
+        let e = err(&doc("1.5", r#","components":null"#));
+        assert!(e.message.contains("`components`"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_spec_version_is_refused() {
+        let e = err(&doc("9.9", ""));
+        assert!(
+            e.message
+                .contains("CycloneDX specVersion '9.9' is not a known version"),
+            "{e:?}"
+        );
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn numeric_spec_version_is_refused() {
+        let e = err(r#"{"bomFormat":"CycloneDX","specVersion":1.5,"components":[]}"#);
+        assert!(e.message.contains("`specVersion`"), "{e:?}");
+        assert!(e.message.contains("expected a string"), "{e:?}");
+        let e = err(r#"{"bomFormat":"CycloneDX","components":[]}"#);
+        assert!(e.message.contains("missing field `specVersion`"), "{e:?}");
+    }
+
+    #[test]
+    fn wrong_bom_format_is_refused_when_read_directly() {
+        let e = err(r#"{"bomFormat":"SPDX","specVersion":"1.5"}"#);
+        assert!(e.message.contains("unknown bomFormat `SPDX`"), "{e:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_with_position() {
+        let e = err("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":[],\n\"components\":[]}");
+        assert!(e.message.contains("duplicate field `components`"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+        assert!(e.column.is_some());
+
+        let e = err(&doc(
+            "1.5",
+            ",\"components\":[{\"name\":\"a\",\n \"name\":\"b\"}]",
+        ));
+        assert!(e.message.contains("duplicate field `name`"), "{e:?}");
+        assert!(e.message.contains("components[0]"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let e = err(&doc(
+            "1.5",
+            ",\"components\":[{\"name\":\"a\"},\n{\"name\":\"b\",\"version\":2}]",
+        ));
+        assert!(e.message.contains("components[1].version"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+        let e = err(&doc(
+            "1.5",
+            r#","components":[{"name":"a","hashes":[{"alg":"SHA-256"}]}]"#,
+        ));
+        assert!(e.message.contains("missing field `content`"), "{e:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded_and_does_not_crash() {
+        // Within serde_json's limit: 60 levels of nested components read fine.
+        let depth = 60;
+        let mut text = String::new();
+        for i in 0..depth {
+            text.push_str(&format!(
+                r#"{{"type":"library","name":"c{i}","components":["#
+            ));
+        }
+        text.push_str(&"]}".repeat(depth));
+        let p = ok(&doc("1.5", &format!(",\"components\":[{text}]")));
+        assert_eq!(p.facts.components.len(), depth);
+        assert_eq!(p.facts.components[depth - 1].name.as_deref(), Some("c59"));
+
+        // Beyond it: refused, not overflowed.
+        let depth = 200;
+        let mut text = String::new();
+        for _ in 0..depth {
+            text.push_str(r#"{"type":"library","name":"c","components":["#);
+        }
+        text.push_str(&"]}".repeat(depth));
+        let e = err(&doc("1.5", &format!(",\"components\":[{text}]")));
+        assert!(e.message.contains("nested deeper than 128"), "{e:?}");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for text in [
+            "",
+            "{",
+            "[]",
+            "null",
+            "{\"bomFormat\":\"CycloneDX\"",
+            "{\"a\":1}",
+            "\u{0}",
+        ] {
+            assert!(read("x", text).is_err(), "{text:?}");
+        }
+    }
+
+    /// The corpus, when present next to the repository.
+    fn corpus() -> Option<std::path::PathBuf> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        dir.join("EXPECTED.json").is_file().then_some(dir)
+    }
+
+    fn flatten_oracle(top: &cyclonedx_bom::models::bom::Bom) -> Vec<Option<String>> {
+        let mut out = Vec::new();
+        let mut stack: Vec<std::slice::Iter<'_, cyclonedx_bom::models::component::Component>> =
+            vec![top
+                .components
+                .as_ref()
+                .map(|c| c.0.iter())
+                .unwrap_or_default()];
+        while let Some(it) = stack.last_mut() {
+            let Some(c) = it.next() else {
+                stack.pop();
+                continue;
+            };
+            out.push(c.purl.as_ref().map(|p| p.to_string()));
+            if let Some(children) = &c.components {
+                stack.push(children.0.iter());
+            }
+        }
+        out
+    }
+
+    /// Cross-check against `cyclonedx-bom` (1.3–1.5 only): for every corpus JSON file of those
+    /// versions the crate accepts, gate finds the same components with the same purls in the
+    /// same order.
+    #[test]
+    fn agrees_with_cyclonedx_bom_on_the_corpus() {
+        let Some(dir) = corpus() else {
+            eprintln!(
+                "SKIPPED: ../shared/corpus is not present; cyclonedx-bom cross-check did not run"
+            );
+            return;
+        };
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("EXPECTED.json")).unwrap())
+                .unwrap();
+        let (mut compared, mut crate_refused, mut components) = (0, Vec::new(), 0);
+        let mut failures = Vec::new();
+        for (rel, want) in expected["files"].as_object().unwrap() {
+            if want["kind"] != "cyclonedx"
+                || !["1.3", "1.4", "1.5"].contains(&want["spec_version"].as_str().unwrap())
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(dir.join(rel)).unwrap();
+            if text.trim_start().starts_with('<') {
+                continue;
+            }
+            let oracle = match cyclonedx_bom::models::bom::Bom::parse_from_json(text.as_bytes()) {
+                Ok(bom) => bom,
+                Err(e) => {
+                    crate_refused.push(format!("{rel}: {e}"));
+                    continue;
+                }
+            };
+            let want_purls = flatten_oracle(&oracle);
+            let got = read(rel, &text).unwrap_or_else(|e| panic!("{rel}: gate refused: {e:?}"));
+            let got_purls: Vec<Option<String>> = got
+                .facts
+                .components
+                .iter()
+                .map(|c| c.purl.clone())
+                .collect();
+            compared += 1;
+            components += got_purls.len();
+            if got_purls != want_purls {
+                failures.push(format!(
+                    "{rel}: gate {} components, cyclonedx-bom {}; first difference at {:?}",
+                    got_purls.len(),
+                    want_purls.len(),
+                    got_purls.iter().zip(&want_purls).position(|(a, b)| a != b)
+                ));
+            }
+        }
+        eprintln!(
+            "cyclonedx-bom cross-check: {compared} files ({components} components) compared, {} refused by the crate",
+            crate_refused.len()
+        );
+        for r in &crate_refused {
+            eprintln!("  not compared (cyclonedx-bom refuses it): {r}");
+        }
+        assert!(compared > 0, "no 1.3-1.5 JSON file in the corpus");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

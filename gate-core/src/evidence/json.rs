@@ -1,0 +1,320 @@
+//! Strict JSON for evidence: typed parsing with positions, field paths and a top-level probe.
+//!
+//! serde_json already refuses what JSON forbids (trailing commas, comments, `NaN`, numbers out of
+//! range, unpaired surrogates in strings it decodes) and stops at 128 levels of nesting; typed
+//! readers refuse duplicate keys of the fields they know. The probe that detects a document's kind
+//! also decodes every value once, so hostile content in fields a typed reader skips is refused. This module turns those failures into
+//! [`EvidenceError`]s that say where, and which field.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::EvidenceError;
+
+/// Parse `text` as `T`. On failure, parse again tracking the field path so the message names it.
+///
+/// The happy path pays nothing for the path tracking.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, EvidenceError> {
+    match serde_json::from_str::<T>(text) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => e.path().to_string(),
+                Ok(_) => String::from("."),
+            };
+            Err(convert(&first, Some(&path)))
+        }
+    }
+}
+
+/// Turn a serde_json error into an [`EvidenceError`] with line, column and (if known) field path.
+pub fn convert(e: &serde_json::Error, path: Option<&str>) -> EvidenceError {
+    let raw = e.to_string();
+    // serde_json appends " at line L column C"; we carry those separately.
+    let msg = raw
+        .rsplit_once(" at line ")
+        .map_or(raw.as_str(), |(m, _)| m);
+    let msg = match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            if msg == "recursion limit exceeded" {
+                "JSON nested deeper than 128 levels".to_owned()
+            } else {
+                format!("not well-formed JSON: {msg}")
+            }
+        }
+        serde_json::error::Category::Data => match path {
+            Some(p) if p != "." && !p.is_empty() => format!("at `{p}`: {msg}"),
+            _ => msg.to_owned(),
+        },
+        serde_json::error::Category::Io => msg.to_owned(),
+    };
+    if e.line() == 0 {
+        EvidenceError::new(msg)
+    } else {
+        EvidenceError::at(msg, e.line(), e.column())
+    }
+}
+
+/// What the top level of a JSON document looks like, for detecting its kind.
+#[derive(Debug, Default, PartialEq)]
+pub struct Probe {
+    /// `true` when the document is a JSON object (otherwise an array or a scalar).
+    pub is_object: bool,
+    /// Every top-level key, with its value when that value is a string, number or bool.
+    pub keys: BTreeMap<String, Option<String>>,
+}
+
+impl Probe {
+    /// Read the top level of `text`, skipping nested values without building them.
+    pub fn read(text: &str) -> Result<Probe, EvidenceError> {
+        let top: Top = serde_json::from_str(text).map_err(|e| convert(&e, None))?;
+        Ok(match top {
+            Top::Object(keys) => Probe {
+                is_object: true,
+                keys,
+            },
+            Top::Other => Probe::default(),
+        })
+    }
+
+    /// Whether the top level has `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.keys.contains_key(key)
+    }
+
+    /// The scalar value of a top-level key, as text.
+    pub fn scalar(&self, key: &str) -> Option<&str> {
+        self.keys.get(key).and_then(|v| v.as_deref())
+    }
+}
+
+enum Top {
+    Object(BTreeMap<String, Option<String>>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let mut keys = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<Scalar>()?;
+            if keys.insert(key.clone(), value.0).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate JSON key `{key}`"
+                )));
+            }
+        }
+        Ok(Top::Object(keys))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(Top::Other)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+}
+
+/// A value kept as text when it is a scalar, skipped otherwise.
+struct Scalar(Option<String>);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_owned())))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar(None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<Valid, Valid>()?.is_some() {}
+        Ok(Scalar(None))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(Scalar(None))
+    }
+}
+
+/// Any JSON value, fully decoded and dropped: unlike `IgnoredAny`, every string escape and
+/// number is checked (unpaired surrogates, numbers out of range) and serde_json's nesting limit
+/// applies, so nothing hostile hides in the parts a typed reader skips.
+struct Valid;
+
+impl<'de> Deserialize<'de> for Valid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValidVisitor)
+    }
+}
+
+struct ValidVisitor;
+
+impl<'de> Visitor<'de> for ValidVisitor {
+    type Value = Valid;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_unit<E>(self) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Valid, A::Error> {
+        while map.next_entry::<Valid, Valid>()?.is_some() {}
+        Ok(Valid)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Valid, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(Valid)
+    }
+}
+
+/// Append one reference token to a JSON pointer (RFC 6901 escaping).
+pub fn push_pointer(base: &str, token: &str) -> String {
+    let mut s = String::with_capacity(base.len() + token.len() + 1);
+    s.push_str(base);
+    s.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => s.push_str("~0"),
+            '/' => s.push_str("~1"),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        components: Vec<Comp>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Comp {
+        name: String,
+    }
+
+    #[test]
+    fn probe_reads_top_level_scalars_only() {
+        let p = Probe::read(r#"{"version":"2.1.0","runs":[{"a":1}],"n":3}"#).unwrap();
+        assert!(p.is_object);
+        assert_eq!(p.scalar("version"), Some("2.1.0"));
+        assert_eq!(p.scalar("n"), Some("3"));
+        assert!(p.has("runs"));
+        assert_eq!(p.scalar("runs"), None);
+    }
+
+    #[test]
+    fn probe_refuses_duplicate_top_level_keys() {
+        let e = Probe::read("{\"a\":1,\n\"a\":2}").unwrap_err();
+        assert!(e.message.contains("duplicate JSON key `a`"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn errors_name_the_field_and_position() {
+        let e = parse::<Doc>("{\"components\": [{\"name\": \"a\"},\n {\"name\": 3}]}").unwrap_err();
+        assert!(e.message.contains("components[1].name"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn syntax_errors_are_not_well_formed() {
+        let e = parse::<Doc>("{\"components\": [,]}").unwrap_err();
+        assert!(e.message.starts_with("not well-formed JSON"), "{e:?}");
+        let e = Probe::read("{\"a\": NaN}").unwrap_err();
+        assert!(e.message.starts_with("not well-formed JSON"), "{e:?}");
+        let deep = "[".repeat(1000) + &"]".repeat(1000);
+        let e = Probe::read(&format!("{{\"a\": {deep}}}")).unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{e:?}");
+        let e = Probe::read("{\"a\": {\"b\": \"\\ud800x\"}}").unwrap_err();
+        assert!(e.message.starts_with("not well-formed JSON"), "{e:?}");
+        assert_eq!(e.column, Some(20));
+        let e = Probe::read("{\"a\": [1e400]}").unwrap_err();
+        assert!(e.message.contains("out of range"), "{e:?}");
+    }
+
+    #[test]
+    fn pointers_escape_tokens() {
+        assert_eq!(push_pointer("/a", "b/c~d"), "/a/b~1c~0d");
+    }
+}

@@ -1,0 +1,777 @@
+//! JUnit XML, in the dialects real tools write: Maven Surefire/Failsafe (with reruns and flaky
+//! tests), pytest (xunit1 and xunit2), jest-junit, go-junit-report, gotestsum, cargo-nextest,
+//! Node's test runner (test cases directly under `<testsuites>`), nested suites and a bare
+//! `<testsuite>` root.
+//!
+//! Counts come from the `<testcase>` elements, wherever they are, never from suite attributes.
+//! A case with a `<failure>` child failed; else with an `<error>` child it errored; else with a
+//! `<skipped>` child it was skipped (pytest writes xfail as skipped); else it passed. Surefire's
+//! `flakyFailure`/`flakyError` (and `rerunFailure`/`rerunError` without a final failure) mean it
+//! passed on a rerun: passed, marked flaky. A suite whose `failures`/`errors` attributes claim
+//! more than the cases under it show is reported as a [`CountMismatch`] and a diagnostic, since
+//! a tool that lost test cases (a crashed suite, a setup error) must not look like a clean run.
+//! One pass over the events of a [`SafeReader`]; the XML safety rules are that module's.
+
+use std::borrow::Cow;
+
+use super::xml::{clip, SafeReader, XmlEvent};
+use super::{Facts, Parsed};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::input::{CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary};
+use crate::EvidenceError;
+
+/// Longest message kept, in bytes (cut at a character boundary).
+pub const MAX_MESSAGE: usize = 4096;
+
+/// Read a JUnit XML document.
+pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+    let mut reader = SafeReader::new(text);
+    let mut state = State::new(id);
+    loop {
+        match reader.next()? {
+            XmlEvent::Start(el) => {
+                let depth = reader.depth();
+                let local = el.local_name();
+                if depth == 1 && local != "testsuites" && local != "testsuite" {
+                    let (line, column) = reader.position();
+                    return Err(EvidenceError::at(
+                        format!(
+                            "not a JUnit report: the root element is <{}>, expected <testsuites> or <testsuite>",
+                            clip(el.name(), 60)
+                        ),
+                        line,
+                        column,
+                    ));
+                }
+                state.start(&mut reader, &el, depth);
+            }
+            XmlEvent::End(local) => state.end(local, reader.depth() + 1),
+            XmlEvent::Text(t) => state.text(&t),
+            XmlEvent::Eof => break,
+        }
+    }
+    if !state.seen_root {
+        return Err(EvidenceError::new("not a JUnit report: the document holds no element"));
+    }
+    Ok(state.finish())
+}
+
+/// Which status element a message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Failure,
+    Error,
+    Skipped,
+}
+
+/// The first `<failure>`, `<error>` or `<skipped>` of a case: its `message`, else its text.
+#[derive(Debug, Default)]
+struct Outcome {
+    message: Option<String>,
+    text: String,
+}
+
+impl Outcome {
+    fn into_message(self) -> Option<String> {
+        let text = match self.message {
+            Some(m) => m,
+            None => self.text,
+        };
+        let trimmed = text.trim();
+        (!trimmed.is_empty()).then(|| clip(trimmed, MAX_MESSAGE).to_owned())
+    }
+}
+
+#[derive(Debug)]
+struct OpenCase {
+    depth: usize,
+    classname: String,
+    name: String,
+    duration_s: Option<f64>,
+    source: Source,
+    failure: Option<Outcome>,
+    error: Option<Outcome>,
+    skipped: Option<Outcome>,
+    rerun: bool,
+}
+
+impl OpenCase {
+    fn slot(&mut self, kind: Kind) -> &mut Option<Outcome> {
+        match kind {
+            Kind::Failure => &mut self.failure,
+            Kind::Error => &mut self.error,
+            Kind::Skipped => &mut self.skipped,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct OpenSuite {
+    depth: usize,
+    /// `suite` of [`CountMismatch`]: the `/`-joined path for `<testsuite>`, the name for
+    /// `<testsuites>`.
+    label: String,
+    /// Length of the joined suite path before this suite added its name.
+    path_len: usize,
+    claimed_failures: Option<u64>,
+    claimed_errors: Option<u64>,
+    found_failures: u64,
+    found_errors: u64,
+    line: usize,
+    source: Source,
+}
+
+#[derive(Debug)]
+struct State<'i> {
+    id: &'i str,
+    seen_root: bool,
+    producer: Option<&'static str>,
+    /// Names of the open `<testsuite>`s joined with `/`.
+    path: String,
+    suites: Vec<OpenSuite>,
+    cases: Vec<OpenCase>,
+    /// The status element whose text is being collected, and its depth.
+    collecting: Option<(Kind, usize)>,
+    tests: Vec<TestCase>,
+    summary: TestSummary,
+    mismatches: Vec<CountMismatch>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'i> State<'i> {
+    fn new(id: &'i str) -> Self {
+        Self {
+            id,
+            seen_root: false,
+            producer: None,
+            path: String::new(),
+            suites: Vec::new(),
+            cases: Vec::new(),
+            collecting: None,
+            tests: Vec::new(),
+            summary: TestSummary::default(),
+            mismatches: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn start(&mut self, reader: &mut SafeReader<'_>, el: &super::xml::Element<'_>, depth: usize) {
+        self.seen_root = true;
+        let local = el.local_name();
+        match local {
+            "testsuite" | "testsuites" => {
+                let mut name: Option<Cow<'_, str>> = None;
+                let (mut failures, mut errors) = (None, None);
+                for (key, value) in el.attributes() {
+                    match key {
+                        "name" => name = Some(value),
+                        "failures" => failures = parse_count(&value),
+                        "errors" => errors = parse_count(&value),
+                        _ if depth == 1 && self.producer.is_none() => {
+                            self.producer = producer_from_root_attr(key, &value);
+                        }
+                        _ => {}
+                    }
+                }
+                let name = name.unwrap_or_default();
+                if self.producer.is_none() {
+                    self.producer = producer_from_suite_name(local, depth, &name);
+                }
+                let path_len = self.path.len();
+                let label = if local == "testsuite" {
+                    if !self.path.is_empty() {
+                        self.path.push('/');
+                    }
+                    self.path.push_str(&name);
+                    self.path.clone()
+                } else if name.is_empty() {
+                    "testsuites".to_owned()
+                } else {
+                    name.into_owned()
+                };
+                let (line, column) = reader.position();
+                self.suites.push(OpenSuite {
+                    depth,
+                    label,
+                    path_len,
+                    claimed_failures: failures,
+                    claimed_errors: errors,
+                    found_failures: 0,
+                    found_errors: 0,
+                    line,
+                    source: Source::line(self.id, line, column),
+                });
+            }
+            "testcase" => {
+                let (mut name, mut classname, mut class, mut duration_s) = (None, None, None, None);
+                for (key, value) in el.attributes() {
+                    match key {
+                        "name" => name = Some(value),
+                        "classname" => classname = Some(value),
+                        "class" => class = Some(value),
+                        "time" => duration_s = parse_seconds(&value),
+                        _ => {}
+                    }
+                }
+                let (line, column) = reader.position();
+                self.cases.push(OpenCase {
+                    depth,
+                    classname: classname.or(class).unwrap_or_default().into_owned(),
+                    name: name.unwrap_or_default().into_owned(),
+                    duration_s,
+                    source: Source::line(self.id, line, column),
+                    failure: None,
+                    error: None,
+                    skipped: None,
+                    rerun: false,
+                });
+            }
+            _ => {
+                let Some(case) = self.cases.last_mut() else { return };
+                if case.depth + 1 != depth {
+                    return;
+                }
+                let kind = match local {
+                    "failure" => Kind::Failure,
+                    "error" => Kind::Error,
+                    "skipped" => Kind::Skipped,
+                    _ => {
+                        if local.starts_with("flaky") || local.starts_with("rerun") {
+                            case.rerun = true;
+                        }
+                        return;
+                    }
+                };
+                let slot = case.slot(kind);
+                if slot.is_some() {
+                    return;
+                }
+                let message = el.attr("message").filter(|m| !m.trim().is_empty());
+                let collect = message.is_none() && !el.is_empty();
+                *slot = Some(Outcome { message: message.map(Cow::into_owned), text: String::new() });
+                if collect {
+                    self.collecting = Some((kind, depth));
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, piece: &str) {
+        let Some((kind, _)) = self.collecting else { return };
+        let Some(Some(outcome)) = self.cases.last_mut().map(|c| c.slot(kind)) else { return };
+        let buf = &mut outcome.text;
+        let piece = if buf.is_empty() { piece.trim_start() } else { piece };
+        let room = (MAX_MESSAGE + 1).saturating_sub(buf.len());
+        if room > 0 {
+            buf.push_str(clip(piece, room));
+        }
+    }
+
+    /// An element at `depth` ends.
+    fn end(&mut self, local: &str, depth: usize) {
+        if let Some((_, d)) = self.collecting {
+            if d == depth {
+                self.collecting = None;
+            }
+        }
+        match local {
+            "testcase" if self.cases.last().is_some_and(|c| c.depth == depth) => {
+                if let Some(case) = self.cases.pop() {
+                    self.close_case(case);
+                }
+            }
+            "testsuite" | "testsuites" if self.suites.last().is_some_and(|s| s.depth == depth) => {
+                if let Some(suite) = self.suites.pop() {
+                    self.close_suite(suite);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn close_case(&mut self, case: OpenCase) {
+        let (status, outcome) = if case.failure.is_some() {
+            (TestStatus::Failed, case.failure)
+        } else if case.error.is_some() {
+            (TestStatus::Errored, case.error)
+        } else if case.skipped.is_some() {
+            (TestStatus::Skipped, case.skipped)
+        } else {
+            (TestStatus::Passed, None)
+        };
+        if let Some(suite) = self.suites.last_mut() {
+            match status {
+                TestStatus::Failed => suite.found_failures += 1,
+                TestStatus::Errored => suite.found_errors += 1,
+                _ => {}
+            }
+        }
+        self.summary.add(status);
+        self.tests.push(TestCase {
+            suite: self.path.clone(),
+            classname: case.classname,
+            name: case.name,
+            status,
+            message: outcome.and_then(Outcome::into_message),
+            duration_s: case.duration_s,
+            flaky: case.rerun && status == TestStatus::Passed,
+            source: case.source,
+        });
+    }
+
+    fn close_suite(&mut self, suite: OpenSuite) {
+        if let Some(parent) = self.suites.last_mut() {
+            parent.found_failures += suite.found_failures;
+            parent.found_errors += suite.found_errors;
+        }
+        self.path.truncate(suite.path_len);
+        let claimed_failures = suite.claimed_failures.unwrap_or(0);
+        let claimed_errors = suite.claimed_errors.unwrap_or(0);
+        if claimed_failures <= suite.found_failures && claimed_errors <= suite.found_errors {
+            return;
+        }
+        let shown = if suite.label.is_empty() { "(unnamed)" } else { suite.label.as_str() };
+        self.diagnostics.push(Diagnostic {
+            code: Code::JunitCountMismatch,
+            path: Some(self.id.to_owned()),
+            line: Some(suite.line),
+            message: format!(
+                "suite `{shown}` (line {}) claims {claimed_failures} {} and {claimed_errors} {}, \
+                 but its test cases show {} failed and {} errored",
+                suite.line,
+                plural(claimed_failures, "failure", "failures"),
+                plural(claimed_errors, "error", "errors"),
+                suite.found_failures,
+                suite.found_errors,
+            ),
+        });
+        self.mismatches.push(CountMismatch {
+            suite: suite.label,
+            claimed_failures,
+            claimed_errors,
+            found_failures: suite.found_failures,
+            found_errors: suite.found_errors,
+            source: suite.source,
+        });
+    }
+
+    fn finish(self) -> Parsed {
+        // Suites report in document order of their start, not of their end.
+        let mut mismatches = self.mismatches;
+        mismatches.sort_by(|a, b| a.source.cmp(&b.source));
+        let mut diagnostics = self.diagnostics;
+        diagnostics.sort_by_key(|d| d.line);
+        Parsed {
+            format_version: None,
+            producer: Producer {
+                name: self.producer.unwrap_or("junit").to_owned(),
+                version: None,
+            },
+            facts: Facts {
+                tests: self.tests,
+                test_report: Some(TestReport {
+                    evidence: self.id.to_owned(),
+                    summary: self.summary,
+                    mismatches,
+                }),
+                ..Facts::default()
+            },
+            diagnostics,
+        }
+    }
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// The producer named by an attribute of the root element, when it names one reliably.
+fn producer_from_root_attr(key: &str, value: &str) -> Option<&'static str> {
+    if super::xml::local_name(key) != "noNamespaceSchemaLocation" {
+        return None;
+    }
+    if value.contains("failsafe") {
+        Some("maven-failsafe")
+    } else if value.contains("surefire") {
+        Some("maven-surefire")
+    } else {
+        None
+    }
+}
+
+/// The producer named by a suite's name, when it names one reliably.
+fn producer_from_suite_name(local: &str, depth: usize, name: &str) -> Option<&'static str> {
+    match (local, depth, name) {
+        ("testsuites", 1, "nextest-run") => Some("cargo-nextest"),
+        ("testsuites", 1, "jest tests") => Some("jest-junit"),
+        ("testsuite", 1 | 2, "pytest") => Some("pytest"),
+        _ => None,
+    }
+}
+
+/// A suite count attribute (`3`, ` 3 `, `3.0`); anything else is ignored.
+fn parse_count(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<u64>() {
+        return Some(n);
+    }
+    let f: f64 = s.parse().ok()?;
+    if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e15 {
+        // Exact: a whole number below 2^53.
+        Some(f as u64)
+    } else {
+        None
+    }
+}
+
+/// A `time` attribute in seconds: `0.5`, `1,234.5` (thousands separators), `0,5` (a decimal
+/// comma). Missing, negative, NaN or infinite values are `None`.
+fn parse_seconds(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let v: f64 = if s.contains(',') {
+        let decimal_comma = !s.contains('.')
+            && s.matches(',').count() == 1
+            && s.rsplit(',').next().is_some_and(|frac| frac.len() != 3);
+        if decimal_comma {
+            s.replace(',', ".").parse().ok()?
+        } else {
+            s.replace(',', "").parse().ok()?
+        }
+    } else {
+        s.parse().ok()?
+    };
+    (v.is_finite() && v >= 0.0).then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_ok(text: &str) -> Parsed {
+        read("r.xml", text).unwrap()
+    }
+
+    fn summary(p: &Parsed) -> TestSummary {
+        p.facts.test_report.as_ref().unwrap().summary
+    }
+
+    fn counts(p: &Parsed) -> [u64; 5] {
+        let s = summary(p);
+        [s.total, s.passed, s.failed, s.errored, s.skipped]
+    }
+
+    #[test]
+    fn surefire_with_reruns_and_flaky_tests() {
+        let p = read_ok(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="https://maven.apache.org/surefire/maven-surefire-plugin/xsd/surefire-test-report-3.0.xsd" name="org.acme.FlakyTest" time="0.1" tests="5" errors="0" skipped="0" failures="1">
+  <properties><property name="java.version" value="17"/></properties>
+  <testcase name="flaky" classname="org.acme.FlakyTest" time="0.01">
+    <flakyFailure message="first run" type="java.lang.AssertionError"><stackTrace>at x</stackTrace></flakyFailure>
+  </testcase>
+  <testcase name="flakyErr" classname="org.acme.FlakyTest" time="0.01">
+    <flakyError message="boom" type="java.lang.RuntimeException"/>
+  </testcase>
+  <testcase name="alwaysFails" classname="org.acme.FlakyTest" time="0.02">
+    <failure message="expected 1" type="java.lang.AssertionError">trace</failure>
+    <rerunFailure message="expected 1" type="java.lang.AssertionError"/>
+  </testcase>
+  <testcase name="rerunThenPass" classname="org.acme.FlakyTest" time="0.02">
+    <rerunError message="e" type="E"/>
+  </testcase>
+  <testcase name="plain" classname="org.acme.FlakyTest" time="1,234.5"/>
+</testsuite>"#,
+        );
+        assert_eq!(p.producer.name, "maven-surefire");
+        assert_eq!(p.producer.version, None);
+        assert_eq!(p.format_version, None);
+        assert_eq!(counts(&p), [5, 4, 1, 0, 0]);
+        let t = &p.facts.tests;
+        assert!(t[0].flaky && t[0].status == TestStatus::Passed && t[0].message.is_none());
+        assert!(t[1].flaky && t[1].status == TestStatus::Passed);
+        assert_eq!(t[2].status, TestStatus::Failed);
+        assert!(!t[2].flaky);
+        assert_eq!(t[2].message.as_deref(), Some("expected 1"));
+        assert!(t[3].flaky && t[3].status == TestStatus::Passed);
+        assert_eq!(t[4].duration_s, Some(1234.5));
+        assert_eq!(t[0].suite, "org.acme.FlakyTest");
+        assert_eq!(t[0].subject(), "org.acme.FlakyTest::flaky");
+        assert_eq!(t[0].source, Source::line("r.xml", 4, 3));
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn pytest_xunit2_with_xfail_error_and_text_message() {
+        let p = read_ok(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" errors=\"1\" failures=\"1\" skipped=\"2\" tests=\"5\" time=\"0.5\">\
+<testcase classname=\"t.test_a\" name=\"test_ok\" time=\"0.001\" />\
+<testcase classname=\"t.test_a\" name=\"test_xfail\" time=\"0.001\"><skipped type=\"pytest.xfail\" message=\"known bug\" /></testcase>\
+<testcase classname=\"t.test_a\" name=\"test_skip\" time=\"0.001\"><skipped type=\"pytest.skip\" message=\"\">  t.py:3: no db\n</skipped></testcase>\
+<testcase classname=\"t.test_a\" name=\"test_fail\" time=\"0.001\"><failure>def test_fail():\n&gt;   assert 1 == 2\nE   assert 1 == 2</failure></testcase>\
+<testcase classname=\"t.test_a\" name=\"test_setup\" time=\"0.001\"><error message=\"failed on setup with &quot;fixture 'db' not found&quot;\">trace</error></testcase>\
+</testsuite></testsuites>",
+        );
+        assert_eq!(p.producer.name, "pytest");
+        assert_eq!(counts(&p), [5, 1, 1, 1, 2]);
+        let t = &p.facts.tests;
+        assert_eq!(t[1].message.as_deref(), Some("known bug"));
+        assert_eq!(t[2].message.as_deref(), Some("t.py:3: no db"));
+        assert_eq!(
+            t[3].message.as_deref(),
+            Some("def test_fail():\n>   assert 1 == 2\nE   assert 1 == 2")
+        );
+        assert_eq!(t[4].message.as_deref(), Some("failed on setup with \"fixture 'db' not found\""));
+        assert_eq!(t[4].status, TestStatus::Errored);
+        assert_eq!(t[0].suite, "pytest");
+        assert_eq!(t[3].source.line, Some(1));
+        assert!(p.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn pytest_xunit1_bare_testsuite_root() {
+        let p = read_ok(
+            "<testsuite name=\"pytest\" tests=\"2\"><testcase classname=\"a\" name=\"b\" file=\"a.py\" line=\"3\" time=\"0.1\"/>\
+<testcase classname=\"a\" name=\"c\" time=\"0.1\"><skipped message=\"xfail\" type=\"pytest.xfail\"/></testcase></testsuite>",
+        );
+        assert_eq!(counts(&p), [2, 1, 0, 0, 1]);
+        assert_eq!(p.producer.name, "pytest");
+    }
+
+    #[test]
+    fn jest_junit_and_suite_level_errors() {
+        let p = read_ok(
+            r#"<testsuites name="jest tests" tests="2" failures="1" errors="1" time="0.5">
+  <testsuite name="foo" errors="1" failures="0" skipped="0" tests="0">
+    <testcase classname="x" name="never ran">
+    </testcase>
+  </testsuite>
+  <testsuite name="bar" errors="0" failures="1" skipped="1" tests="2">
+    <testcase classname="bar fails" name="bar fails" time="0.001"><failure><![CDATA[Error: expect(received).toBe(expected)]]></failure></testcase>
+    <testcase classname="bar todo" name="bar todo" time="0"><skipped/></testcase>
+  </testsuite>
+</testsuites>"#,
+        );
+        assert_eq!(p.producer.name, "jest-junit");
+        assert_eq!(counts(&p), [3, 1, 1, 0, 1]);
+        let t = &p.facts.tests;
+        assert_eq!(t[1].message.as_deref(), Some("Error: expect(received).toBe(expected)"));
+        assert_eq!(t[2].message, None);
+        let report = p.facts.test_report.as_ref().unwrap();
+        assert_eq!(
+            report.mismatches,
+            [
+                CountMismatch {
+                    suite: "jest tests".into(),
+                    claimed_failures: 1,
+                    claimed_errors: 1,
+                    found_failures: 1,
+                    found_errors: 0,
+                    source: Source::line("r.xml", 1, 1),
+                },
+                CountMismatch {
+                    suite: "foo".into(),
+                    claimed_failures: 0,
+                    claimed_errors: 1,
+                    found_failures: 0,
+                    found_errors: 0,
+                    source: Source::line("r.xml", 2, 3),
+                },
+            ]
+        );
+        assert_eq!(p.diagnostics.len(), 2);
+        assert_eq!(p.diagnostics[0].code, Code::JunitCountMismatch);
+        assert_eq!(p.diagnostics[0].line, Some(1));
+        assert_eq!(
+            p.diagnostics[1].message,
+            "suite `foo` (line 2) claims 0 failures and 1 error, but its test cases show 0 failed and 0 errored"
+        );
+        assert_eq!(p.diagnostics[1].path.as_deref(), Some("r.xml"));
+    }
+
+    #[test]
+    fn go_junit_report_and_gotestsum() {
+        let p = read_ok(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"3\" errors=\"1\" failures=\"1\">\n\
+\t<testsuite name=\"pkg/a\" tests=\"3\" failures=\"1\" errors=\"1\" id=\"0\" time=\"0.1\">\n\
+\t\t<properties><property name=\"go.version\" value=\"go1.21.0\"></property></properties>\n\
+\t\t<testcase name=\"TestOk\" classname=\"pkg/a\" time=\"0.000\"></testcase>\n\
+\t\t<testcase name=\"TestBad\" classname=\"pkg/a\" time=\"0.010\"><failure message=\"Failed\"><![CDATA[    a_test.go:9: nope]]></failure></testcase>\n\
+\t\t<testcase name=\"Failure\" classname=\"pkg/a\" time=\"0.000\"><error message=\"Runtime error\"><![CDATA[panic: x]]></error></testcase>\n\
+\t</testsuite>\n</testsuites>\n",
+        );
+        assert_eq!(counts(&p), [3, 1, 1, 1, 0]);
+        assert_eq!(p.producer.name, "junit");
+        assert_eq!(p.facts.tests[1].source, Source::line("r.xml", 5, 3));
+        assert!(p.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn cargo_nextest() {
+        let p = read_ok(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="nextest-run" tests="2" failures="1" errors="0" time="0.3">
+    <testsuite name="semver::test_identifier" tests="2" disabled="0" errors="0" failures="1">
+        <testcase name="test_eq" classname="semver::test_identifier" time="0.005"/>
+        <testcase name="test_new" classname="semver::test_identifier" time="0.117">
+            <failure type="test failure">thread 'test_new' panicked at src/lib.rs:3:5</failure>
+            <rerunFailure type="test failure" timestamp="2026-01-01T00:00:00Z" time="0.1"/>
+            <system-out>out</system-out>
+        </testcase>
+    </testsuite>
+</testsuites>"#,
+        );
+        assert_eq!(p.producer.name, "cargo-nextest");
+        assert_eq!(counts(&p), [2, 1, 1, 0, 0]);
+        let t = &p.facts.tests[1];
+        assert_eq!(t.message.as_deref(), Some("thread 'test_new' panicked at src/lib.rs:3:5"));
+        assert!(!t.flaky);
+    }
+
+    #[test]
+    fn node_test_runner_cases_directly_under_testsuites() {
+        let p = read_ok(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites>\n\t<testcase name=\"a.js\" time=\"0.15\" classname=\"test\"/>\n\
+\t<testcase name=\"b.js\" time=\"0.15\" classname=\"test\"><failure type=\"testCodeFailure\" message=\"boom\">x</failure></testcase>\n\
+\t<testsuite name=\"group\"><testcase name=\"c\" classname=\"test\"><skipped type=\"skipped\"/></testcase></testsuite>\n\
+</testsuites>\n<!-- tests 3 -->\n",
+        );
+        assert_eq!(counts(&p), [3, 1, 1, 0, 1]);
+        let t = &p.facts.tests;
+        assert_eq!(t[0].suite, "");
+        assert_eq!(t[2].suite, "group");
+        assert_eq!(t[1].source, Source::line("r.xml", 4, 2));
+    }
+
+    #[test]
+    fn nested_suites_join_names_and_compare_subtrees() {
+        let p = read_ok(
+            r#"<testsuites failures="2">
+<testsuite name="outer" failures="2" errors="0">
+  <testsuite name="inner" failures="1">
+    <testcase name="a"><failure message="x"/></testcase>
+  </testsuite>
+  <testsuite name="second" failures="1">
+    <testcase name="b" class="K"><failure message="y"/></testcase>
+    <testcase name="c"><error/><failure/></testcase>
+  </testsuite>
+</testsuite>
+</testsuites>"#,
+        );
+        let t = &p.facts.tests;
+        assert_eq!(t[0].suite, "outer/inner");
+        assert_eq!(t[1].suite, "outer/second");
+        assert_eq!(t[1].classname, "K");
+        assert_eq!(t[2].status, TestStatus::Failed);
+        assert_eq!(counts(&p), [3, 0, 3, 0, 0]);
+        assert!(p.diagnostics.is_empty(), "claims below what cases show are fine");
+    }
+
+    #[test]
+    fn mismatch_in_nested_suite_names_path() {
+        let p = read_ok(
+            "<testsuite name=\"o\">\n <testsuite name=\"i\" failures=\"3\" errors=\"2\">\n  <testcase name=\"a\"><failure/></testcase>\n </testsuite>\n</testsuite>",
+        );
+        let m = &p.facts.test_report.as_ref().unwrap().mismatches;
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].suite, "o/i");
+        assert_eq!((m[0].claimed_failures, m[0].claimed_errors), (3, 2));
+        assert_eq!((m[0].found_failures, m[0].found_errors), (1, 0));
+        assert_eq!(m[0].source, Source::line("r.xml", 2, 2));
+        assert_eq!(p.diagnostics[0].line, Some(2));
+        assert!(p.diagnostics[0].message.contains("`o/i` (line 2) claims 3 failures and 2 errors"));
+    }
+
+    #[test]
+    fn counts_testcase_elements_not_attributes() {
+        let p = read_ok("<testsuites tests=\"100\"><testsuite tests=\"50\"><testcase name=\"x\"/></testsuite></testsuites>");
+        assert_eq!(counts(&p), [1, 1, 0, 0, 0]);
+        let p = read_ok("<testsuites/>");
+        assert_eq!(counts(&p), [0, 0, 0, 0, 0]);
+        assert!(p.facts.tests.is_empty());
+    }
+
+    #[test]
+    fn status_only_from_direct_children() {
+        let p = read_ok(
+            "<testsuite><testcase name=\"a\"><system-out><failure>not mine</failure></system-out></testcase>\
+<testcase name=\"b\"><skipped/><error message=\"e\"/></testcase></testsuite>",
+        );
+        assert_eq!(p.facts.tests[0].status, TestStatus::Passed);
+        assert_eq!(p.facts.tests[1].status, TestStatus::Errored);
+        assert_eq!(p.facts.tests[1].message.as_deref(), Some("e"));
+    }
+
+    #[test]
+    fn long_messages_are_clipped_at_a_char_boundary() {
+        let body = "é".repeat(MAX_MESSAGE);
+        let doc = format!("<testsuite><testcase name=\"a\"><failure>  {body}</failure></testcase></testsuite>");
+        let p = read_ok(&doc);
+        let m = p.facts.tests[0].message.as_deref().unwrap();
+        assert!(m.len() <= MAX_MESSAGE && m.len() >= MAX_MESSAGE - 4, "{}", m.len());
+        assert!(m.starts_with('é'));
+        let doc = format!("<testsuite><testcase name=\"a\"><failure message=\"{body}\"/></testcase></testsuite>");
+        assert!(read_ok(&doc).facts.tests[0].message.as_deref().unwrap().len() <= MAX_MESSAGE);
+    }
+
+    #[test]
+    fn durations_tolerate_odd_values() {
+        assert_eq!(parse_seconds("0.25"), Some(0.25));
+        assert_eq!(parse_seconds(" 1,234.5 "), Some(1234.5));
+        assert_eq!(parse_seconds("1,234,567"), Some(1_234_567.0));
+        assert_eq!(parse_seconds("0,5"), Some(0.5));
+        assert_eq!(parse_seconds("NaN"), None);
+        assert_eq!(parse_seconds("inf"), None);
+        assert_eq!(parse_seconds("-1"), None);
+        assert_eq!(parse_seconds(""), None);
+        assert_eq!(parse_seconds("1e400"), None);
+        assert_eq!(parse_seconds("abc"), None);
+        assert_eq!(parse_count("3"), Some(3));
+        assert_eq!(parse_count("3.0"), Some(3));
+        assert_eq!(parse_count("-1"), None);
+        assert_eq!(parse_count("x"), None);
+        let p = read_ok("<testsuite failures=\"NaN\"><testcase name=\"a\" time=\"NaN\"/></testsuite>");
+        assert_eq!(p.facts.tests[0].duration_s, None);
+    }
+
+    #[test]
+    fn refuses_other_roots_and_unsafe_documents() {
+        let e = read("r.xml", "<?xml version=\"1.0\"?>\n<bom/>").unwrap_err();
+        assert!(e.message.contains("root element is <bom>"), "{e:?}");
+        assert_eq!((e.line, e.column), (Some(2), Some(1)));
+        let e = read(
+            "r.xml",
+            "<!DOCTYPE testsuite [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<testsuite><testcase name=\"a\"><failure>&xxe;</failure></testcase></testsuite>",
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "XML entity declaration (external) <!ENTITY xxe> refused");
+        let e = read("r.xml", "<testsuite>\n<testcase name=\"a\">&foo;</testcase></testsuite>").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(19)));
+        let e = read("r.xml", "<testsuites>\n  <testsuite name=\"x\">\n    <testcase name=\"a\"/>").unwrap_err();
+        assert!(e.message.contains("truncated"), "{e:?}");
+        assert_eq!((e.line, e.column), (Some(3), Some(26)));
+        let e = read("r.xml", "<testsuite name=\"a\0\"/>").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), Some(19)));
+        let deep = format!("<testsuites>{}", "<testsuite>".repeat(600));
+        assert_eq!(read("r.xml", &deep).unwrap_err().message, "XML nested deeper than 512 elements");
+        assert!(read("r.xml", "<!-- nothing -->").is_err());
+    }
+
+    #[test]
+    fn large_report_reads_in_one_pass() {
+        let mut doc = String::from("<testsuites><testsuite name=\"big\">");
+        for i in 0..20_000 {
+            doc.push_str(&format!(
+                "<testcase classname=\"pkg.Class{}\" name=\"test_{i}\" time=\"0.001\"/>\n",
+                i % 50
+            ));
+        }
+        doc.push_str("</testsuite></testsuites>");
+        let p = read_ok(&doc);
+        assert_eq!(counts(&p), [20_000, 20_000, 0, 0, 0]);
+        assert_eq!(p.facts.tests[19_999].source.line, Some(20_000));
+    }
+}

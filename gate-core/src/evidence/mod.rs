@@ -1,0 +1,317 @@
+//! Evidence: find files, detect their kind by content, parse and normalise them into facts.
+//!
+//! Every format has one module with the same shape: `read(id, text) -> Result<Parsed, _>`, which
+//! parses with source positions and normalises into [`Facts`]. Detection looks at content only
+//! (the top-level keys of a JSON document, the root element of an XML one), never at file names.
+
+pub mod cyclonedx;
+pub mod grype;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+pub mod text;
+pub mod trivy;
+pub mod xml;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::input::{Component, EvidenceInfo, Finding, Producer, TestCase, TestReport};
+use crate::{Error, EvidenceError};
+
+/// The kinds of evidence gate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// JUnit XML, every common dialect.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Grype JSON.
+    Grype,
+    /// Trivy JSON (SchemaVersion 2).
+    Trivy,
+    /// CycloneDX JSON.
+    CycloneDx,
+}
+
+impl Kind {
+    /// The name used in `input.evidence[].kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Junit => "junit",
+            Kind::Sarif => "sarif",
+            Kind::Grype => "grype",
+            Kind::Trivy => "trivy",
+            Kind::CycloneDx => "cyclonedx",
+        }
+    }
+}
+
+/// Facts normalised from one file.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Facts {
+    /// Test cases (test reports).
+    pub tests: Vec<TestCase>,
+    /// The test report's own figures (test reports).
+    pub test_report: Option<TestReport>,
+    /// Findings (scanners).
+    pub findings: Vec<Finding>,
+    /// Components (SBOMs).
+    pub components: Vec<Component>,
+}
+
+/// What a format reader returns.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Parsed {
+    /// The format's version as the document states it.
+    pub format_version: Option<String>,
+    /// The tool that wrote the document.
+    pub producer: Producer,
+    /// The normalised facts.
+    pub facts: Facts,
+    /// Non-fatal notes.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One evidence file, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// Its `input.evidence[]` entry.
+    pub info: EvidenceInfo,
+    /// Its facts.
+    pub facts: Facts,
+    /// Notes about it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outcome of detection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detected {
+    /// A kind gate reads.
+    Known(Kind),
+    /// Well-formed, but no kind gate reads; the reason says what it looks like.
+    Unknown(String),
+}
+
+/// Detect the kind of a decoded document.
+pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
+    let first = text.trim_start().chars().next();
+    match first {
+        Some('{') | Some('[') => {
+            let probe = json::Probe::read(text)?;
+            detect_json(&probe)
+        }
+        Some('<') => match xml::root_element(text)? {
+            Some(root) => Ok(detect_xml(&root)),
+            None => Err(EvidenceError::new("XML document without a root element")),
+        },
+        _ => Ok(Detected::Unknown("neither JSON nor XML".to_owned())),
+    }
+}
+
+fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
+    if !p.is_object {
+        return Ok(Detected::Unknown(
+            "a JSON document whose top level is not an object".into(),
+        ));
+    }
+    if p.has("runs") || p.scalar("$schema").is_some_and(|s| s.contains("sarif")) {
+        return Ok(Detected::Known(Kind::Sarif));
+    }
+    if let Some(format) = p.scalar("bomFormat") {
+        return if format == "CycloneDX" {
+            Ok(Detected::Known(Kind::CycloneDx))
+        } else {
+            Err(EvidenceError::new(format!(
+                "unknown bomFormat `{format}` (expected `CycloneDX`)"
+            )))
+        };
+    }
+    if p.has("specVersion") && p.has("components") {
+        return Err(EvidenceError::new(
+            "CycloneDX-shaped document (specVersion, components) without the required `bomFormat`",
+        ));
+    }
+    if p.has("matches") && (p.has("descriptor") || p.has("source")) {
+        return Ok(Detected::Known(Kind::Grype));
+    }
+    if p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results")) {
+        return Ok(Detected::Known(Kind::Trivy));
+    }
+    if p.has("spdxVersion") {
+        return Ok(Detected::Unknown("an SPDX document (not read yet)".into()));
+    }
+    Ok(Detected::Unknown(
+        "a JSON document of no kind gate reads".into(),
+    ))
+}
+
+fn detect_xml(root: &str) -> Detected {
+    match root {
+        "testsuites" | "testsuite" => Detected::Known(Kind::Junit),
+        "bom" => Detected::Unknown("a CycloneDX XML document (not read yet)".into()),
+        other => Detected::Unknown(format!("an XML document with root element <{other}>")),
+    }
+}
+
+/// Read one file. `Ok(None)` means it is well-formed but of no kind gate reads.
+pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Error> {
+    let bytes = fs_err::read(path)?;
+    let wrap = |problem: EvidenceError| Error::Evidence {
+        path: path.to_owned(),
+        problem,
+    };
+    let text = text::decode(&bytes).map_err(wrap)?;
+    let kind = match detect(&text).map_err(wrap)? {
+        Detected::Known(k) => k,
+        Detected::Unknown(reason) => return Ok(Err(reason)),
+    };
+    let parsed = match kind {
+        Kind::Junit => junit::read(id, &text),
+        Kind::Sarif => sarif::read(id, &text),
+        Kind::Grype => grype::read(id, &text),
+        Kind::Trivy => trivy::read(id, &text),
+        Kind::CycloneDx => cyclonedx::read(id, &text),
+    }
+    .map_err(wrap)?;
+    let mut diagnostics = parsed.diagnostics;
+    for d in &mut diagnostics {
+        d.path.get_or_insert_with(|| id.to_owned());
+    }
+    Ok(Ok(Evidence {
+        info: EvidenceInfo {
+            id: id.to_owned(),
+            path: id.to_owned(),
+            kind: kind.as_str().to_owned(),
+            format_version: parsed.format_version,
+            producer: parsed.producer,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        },
+        facts: parsed.facts,
+        diagnostics,
+    }))
+}
+
+/// Everything read from the command line's evidence arguments.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The files read, in argument order (folders walked in name order).
+    pub evidence: Vec<Evidence>,
+    /// Notes: files skipped while walking, and every reader's diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// File name endings considered when walking a folder.
+const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif"];
+
+/// Read every evidence argument. A file named explicitly must be of a known kind; a file found
+/// while walking a folder that is of no known kind is skipped with a note. Anything that looks
+/// like evidence but cannot be read is an error: gate fails closed.
+pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    for arg in args {
+        let meta = fs_err::metadata(arg)?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(arg)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+            {
+                let entry = entry.map_err(|e| {
+                    let path = e.path().map(Path::to_owned).unwrap_or_else(|| arg.clone());
+                    Error::Io(std::io::Error::other(format!("{}: {e}", path.display())))
+                })?;
+                if entry.file_type().is_file() {
+                    found.push(entry.into_path());
+                }
+            }
+            files.extend(found.into_iter().map(|p| (p, false)));
+        } else {
+            files.push((arg.clone(), true));
+        }
+    }
+
+    let mut out = Collected::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, explicit) in files {
+        let id = evidence_id(&path);
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        if !explicit {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !WALKED_EXTENSIONS.contains(&ext.as_str()) {
+                out.diagnostics
+                    .push(skipped(&id, "not a .json, .xml or .sarif file"));
+                continue;
+            }
+        }
+        match read_file(&path, &id)? {
+            Ok(ev) => {
+                out.diagnostics.extend(ev.diagnostics.iter().cloned());
+                out.evidence.push(ev);
+            }
+            Err(reason) if explicit => return Err(Error::UnknownKind { path, reason }),
+            Err(reason) => out.diagnostics.push(skipped(&id, &reason)),
+        }
+    }
+    Ok(out)
+}
+
+fn skipped(id: &str, reason: &str) -> Diagnostic {
+    Diagnostic {
+        code: Code::SkippedUnknownFile,
+        path: Some(id.to_owned()),
+        line: None,
+        message: format!("skipped: {reason}"),
+    }
+}
+
+/// The evidence id of a path: the path as given, with `/` separators.
+pub fn evidence_id(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content_not_name() {
+        let k = |t: &str| detect(t).unwrap();
+        assert_eq!(
+            k(r#"{"version":"2.1.0","runs":[]}"#),
+            Detected::Known(Kind::Sarif)
+        );
+        assert_eq!(
+            k(r#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#),
+            Detected::Known(Kind::CycloneDx)
+        );
+        assert_eq!(
+            k(r#"{"matches":[],"descriptor":{}}"#),
+            Detected::Known(Kind::Grype)
+        );
+        assert_eq!(
+            k(r#"{"SchemaVersion":2,"Results":[]}"#),
+            Detected::Known(Kind::Trivy)
+        );
+        assert!(matches!(k(r#"{"name":"x"}"#), Detected::Unknown(_)));
+        assert!(matches!(k("hello"), Detected::Unknown(_)));
+    }
+
+    #[test]
+    fn cyclonedx_without_bom_format_is_refused() {
+        let e = detect(r#"{"specVersion":1.5,"components":[]}"#).unwrap_err();
+        assert!(e.message.contains("bomFormat"), "{e:?}");
+    }
+}

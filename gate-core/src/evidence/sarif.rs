@@ -1,0 +1,1050 @@
+//! SARIF 2.1.0: read every result of every run into a code [`Finding`].
+//!
+//! For: SARIF logs of version 2.1.0 as static analysers, linters and secret scanners write them.
+//! Each result keeps its rule (resolved through `ruleId`, `rule.id`, `ruleIndex` or
+//! `rule.toolComponent` into the driver's or an extension's `rules[]`), its effective level
+//! (result, else the rule's default configuration, else SARIF's defaults), its
+//! `security-severity`, its first physical location, its suppression state and its baseline
+//! state. Not for: other SARIF versions (1.0.0, the 2.0.0 drafts, 2.2 are refused, not
+//! guessed at), external property files, code flows, fixes, graphs, taxonomies, or resolving
+//! `uriBaseId`s against `originalUriBaseIds` (a URI is kept as the log writes it).
+//!
+//! Strictness: the fields read must have the types the schema gives them (a `level` or result
+//! `kind` outside its enumeration, a suppression without a valid `kind`, is refused with the
+//! field path, line and column); a log without `runs`, a run without `tool.driver.name`, a
+//! result without a `message` that has `text` or `id` is refused with the path. Everything else
+//! in the document is skipped without being built.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{json, Facts, Parsed};
+use crate::input::{Finding, FindingKind, FixState, Location, Producer, Source};
+use crate::severity::Severity;
+use crate::EvidenceError;
+
+/// The one SARIF version gate reads.
+pub const VERSION: &str = "2.1.0";
+
+/// Read a SARIF 2.1.0 log.
+pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+    let log: Log = match json::parse(text) {
+        Ok(log) => log,
+        // A document of another version may break 2.1.0's shape anywhere: say which version
+        // it is rather than which field does not fit.
+        Err(e) => return Err(version_problem(text).unwrap_or(e)),
+    };
+    check_version(&log.version)?;
+    check_skipped_values(text)?;
+    let runs = match log.runs {
+        Field::Missing => {
+            return Err(EvidenceError::new("SARIF log without the required 'runs' property"))
+        }
+        Field::Null => Vec::new(),
+        Field::Present(runs) => runs,
+    };
+
+    let mut producer = None;
+    let mut findings = Vec::new();
+    for (r, run) in runs.iter().enumerate() {
+        let at = format!("runs[{r}]");
+        let tool = run
+            .tool
+            .as_ref()
+            .ok_or_else(|| EvidenceError::new(format!("SARIF {at} has no 'tool' object")))?;
+        let driver = tool
+            .driver
+            .as_ref()
+            .ok_or_else(|| EvidenceError::new(format!("SARIF {at}.tool has no 'driver' object")))?;
+        let name = driver.name.as_deref().ok_or_else(|| {
+            EvidenceError::new(format!("SARIF {at}.tool.driver has no 'name' string"))
+        })?;
+        producer.get_or_insert_with(|| Producer {
+            name: name.to_owned(),
+            version: driver.version.clone().or_else(|| driver.semantic_version.clone()),
+        });
+        let ctx = RunContext::new(run, tool, driver, name);
+        for (i, result) in run.results.iter().flatten().enumerate() {
+            let finding = ctx.finding(id, r, i, result)?;
+            findings.push(finding);
+        }
+    }
+
+    Ok(Parsed {
+        format_version: Some(VERSION.to_owned()),
+        producer: producer.unwrap_or_else(|| Producer { name: "unknown".to_owned(), version: None }),
+        facts: Facts { findings, ..Facts::default() },
+        diagnostics: Vec::new(),
+    })
+}
+
+fn check_version(version: &Field<String>) -> Result<(), EvidenceError> {
+    match version {
+        Field::Present(v) if v == VERSION => Ok(()),
+        Field::Present(other) => Err(EvidenceError::new(format!(
+            "SARIF version '{other}' is not supported (only {VERSION})"
+        ))),
+        Field::Null => Err(not_a_string()),
+        Field::Missing => Err(EvidenceError::new(format!(
+            "SARIF version is missing (the log must state \"version\": \"{VERSION}\")"
+        ))),
+    }
+}
+
+fn not_a_string() -> EvidenceError {
+    EvidenceError::new(format!("SARIF version is not a string (only \"{VERSION}\" is supported)"))
+}
+
+/// After a failed typed parse: the version problem, if the log has one.
+fn version_problem(text: &str) -> Option<EvidenceError> {
+    let probe = json::Probe::read(text).ok()?;
+    if !probe.is_object {
+        return None;
+    }
+    let version = match probe.scalar("version") {
+        Some(v) => Field::Present(v.to_owned()),
+        None if probe.has("version") => return Some(not_a_string()),
+        None => Field::Missing,
+    };
+    check_version(&version).err()
+}
+
+/// Everything one run's results are resolved against.
+struct RunContext<'a> {
+    run: &'a Run,
+    tool: &'a Tool,
+    driver: &'a Component,
+    tool_name: &'a str,
+    kind: FindingKind,
+    /// Driver rules by id, for results that name their rule by id only.
+    driver_rules: HashMap<&'a str, &'a Rule>,
+}
+
+impl<'a> RunContext<'a> {
+    fn new(run: &'a Run, tool: &'a Tool, driver: &'a Component, tool_name: &'a str) -> Self {
+        let mut driver_rules = HashMap::new();
+        for rule in driver.rules.iter().flatten() {
+            if let Some(rid) = rule.id.as_deref() {
+                driver_rules.entry(rid).or_insert(rule);
+            }
+        }
+        Self { run, tool, driver, tool_name, kind: finding_kind(tool_name), driver_rules }
+    }
+
+    fn finding(
+        &self,
+        evidence: &str,
+        r: usize,
+        i: usize,
+        result: &SarifResult,
+    ) -> Result<Finding, EvidenceError> {
+        let message = result
+            .message
+            .as_ref()
+            .filter(|m| m.text.is_some() || m.id.is_some())
+            .ok_or_else(|| {
+                EvidenceError::new(format!(
+                    "SARIF runs[{r}].results[{i}] has no 'message' with 'text' or 'id'"
+                ))
+            })?;
+        let (component, rule) = self.rule_of(result);
+        let id = result
+            .rule_id
+            .as_deref()
+            .or_else(|| result.rule.as_ref().and_then(|x| x.id.as_deref()))
+            .or_else(|| rule.and_then(|x| x.id.as_deref()));
+        let rule_id = id.map(str::to_owned);
+        let id = id.unwrap_or(self.tool_name).to_owned();
+
+        let is_problem = matches!(
+            result.kind,
+            None | Some(ResultKind::Fail) | Some(ResultKind::Open) | Some(ResultKind::Review)
+        );
+        let level = result
+            .level
+            .or_else(|| (!matches!(result.kind, None | Some(ResultKind::Fail))).then_some(Level::None))
+            .or_else(|| rule.and_then(|x| x.default_configuration.as_ref()).and_then(|c| c.level))
+            .unwrap_or(Level::Warning);
+        let score = security_severity(result.properties.as_ref())
+            .or_else(|| security_severity(rule.and_then(|x| x.properties.as_ref())));
+        let severity = match score {
+            Some(s) if is_problem => Severity::from_score(s),
+            _ => Severity::from_sarif_level(level.as_str()),
+        };
+
+        Ok(Finding {
+            id,
+            aliases: Vec::new(),
+            tool: self.tool_name.to_owned(),
+            kind: self.kind,
+            severity,
+            severity_source: Some(level.as_str().to_owned()),
+            score,
+            package: None,
+            fix_state: FixState::Unknown,
+            fixed_in: Vec::new(),
+            location: self.location(result),
+            rule: rule_id,
+            message: message_text(message, rule, component, self.driver),
+            suppressed: is_suppressed(result.suppressions.as_deref()),
+            baseline_state: result.baseline_state.clone(),
+            source: Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
+        })
+    }
+
+    /// The tool component a result's rule belongs to, and the rule's descriptor when it can be
+    /// found. An index that points nowhere resolves to no descriptor, never to a panic.
+    fn rule_of(&self, result: &'a SarifResult) -> (&'a Component, Option<&'a Rule>) {
+        let reference = result.rule.as_ref();
+        let component = match reference.and_then(|x| x.tool_component.as_ref()) {
+            Some(tc) => self.component(tc),
+            None => Some(self.driver),
+        };
+        let Some(component) = component else {
+            return (self.driver, None);
+        };
+        let index = reference.and_then(|x| x.index).or(result.rule_index).filter(|&n| n >= 0);
+        if let Some(n) = index {
+            let by_index = usize::try_from(n)
+                .ok()
+                .and_then(|n| component.rules.as_deref().and_then(|rules| rules.get(n)));
+            return (component, by_index);
+        }
+        let id = result.rule_id.as_deref().or_else(|| reference.and_then(|x| x.id.as_deref()));
+        let Some(id) = id else {
+            return (component, None);
+        };
+        // A hierarchical rule id (`C2001/sub`) names the descriptor of its first component.
+        let first = id.split_once('/').map_or(id, |(head, _)| head);
+        let found = if std::ptr::eq(component, self.driver) {
+            self.driver_rules.get(id).or_else(|| self.driver_rules.get(first)).copied()
+        } else {
+            let rules = component.rules.as_deref().unwrap_or_default();
+            let find = |want: &str| rules.iter().find(|x| x.id.as_deref() == Some(want));
+            find(id).or_else(|| find(first))
+        };
+        (component, found)
+    }
+
+    /// Resolve a `toolComponentReference` to the driver or one of the extensions.
+    fn component(&self, tc: &ComponentRef) -> Option<&'a Component> {
+        let extensions = self.tool.extensions.as_deref().unwrap_or_default();
+        if let Some(n) = tc.index {
+            return usize::try_from(n).ok().and_then(|n| extensions.get(n));
+        }
+        let name = tc.name.as_deref()?;
+        if self.driver.name.as_deref() == Some(name) {
+            return Some(self.driver);
+        }
+        extensions.iter().find(|x| x.name.as_deref() == Some(name))
+    }
+
+    /// The first location with a physical location: its URI (or its artifact's), start line
+    /// and start column.
+    fn location(&self, result: &SarifResult) -> Option<Location> {
+        let physical = result.locations.iter().flatten().find_map(|x| x.physical_location.as_ref())?;
+        let artifact = physical.artifact_location.as_ref();
+        let path = artifact.and_then(|a| {
+            a.uri.clone().or_else(|| {
+                let n = usize::try_from(a.index?).ok()?;
+                let listed = self.run.artifacts.as_deref()?.get(n)?;
+                listed.location.as_ref()?.uri.clone()
+            })
+        });
+        let region = physical.region.as_ref();
+        let line = region.and_then(|x| x.start_line);
+        let column = region.and_then(|x| x.start_column);
+        if path.is_none() && line.is_none() {
+            return None;
+        }
+        Some(Location { path, line, column })
+    }
+}
+
+/// Secret scanners whose every result is a leaked secret.
+fn finding_kind(tool_name: &str) -> FindingKind {
+    let name = tool_name.to_ascii_lowercase();
+    if name == "gitleaks" || name == "trufflehog" {
+        FindingKind::Secret
+    } else {
+        FindingKind::Code
+    }
+}
+
+/// A result is suppressed when it has suppressions and none of them is rejected or still
+/// under review (SARIF §3.34).
+fn is_suppressed(suppressions: Option<&[Suppression]>) -> bool {
+    match suppressions {
+        Some(list) if !list.is_empty() => list.iter().all(|s| {
+            !matches!(s.status, Some(SuppressionStatus::Rejected | SuppressionStatus::UnderReview))
+        }),
+        _ => false,
+    }
+}
+
+fn security_severity(properties: Option<&Properties>) -> Option<f64> {
+    properties.and_then(|p| p.security_severity.as_ref()).and_then(|s| s.0)
+}
+
+/// The message text: `text`, else the rule's (or the component's global) message string named
+/// by `id`, with `{n}` placeholders filled from `arguments`.
+fn message_text(
+    message: &Message,
+    rule: Option<&Rule>,
+    component: &Component,
+    driver: &Component,
+) -> String {
+    let arguments = message.arguments.as_deref().unwrap_or_default();
+    if let Some(text) = message.text.as_deref() {
+        return if arguments.is_empty() { text.to_owned() } else { fill(text, arguments) };
+    }
+    let Some(mid) = message.id.as_deref() else {
+        return String::new();
+    };
+    fn lookup<'s>(strings: Option<&'s HashMap<String, MessageString>>, mid: &str) -> Option<&'s str> {
+        strings.and_then(|m| m.get(mid)).and_then(|s| s.text.as_deref())
+    }
+    let template = lookup(rule.and_then(|x| x.message_strings.as_ref()), mid)
+        .or_else(|| lookup(component.global_message_strings.as_ref(), mid))
+        .or_else(|| lookup(driver.global_message_strings.as_ref(), mid));
+    match template {
+        Some(t) => fill(t, arguments),
+        None if arguments.is_empty() => mid.to_owned(),
+        None => format!("{mid}: {}", arguments.join(", ")),
+    }
+}
+
+/// Substitute `{0}`, `{1}`… and unescape `{{` and `}}` (SARIF §3.11.5). A placeholder without
+/// an argument is kept as written.
+fn fill(template: &str, arguments: &[String]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(pos) = rest.find(['{', '}']) {
+        let (before, from) = rest.split_at(pos);
+        out.push_str(before);
+        if let Some(after) = from.strip_prefix("{{") {
+            out.push('{');
+            rest = after;
+        } else if let Some(after) = from.strip_prefix("}}") {
+            out.push('}');
+            rest = after;
+        } else if let Some(inner) = from.strip_prefix('{') {
+            let digits = inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(inner.len());
+            let (number, tail) = inner.split_at(digits);
+            let argument = number.parse::<usize>().ok().and_then(|n| arguments.get(n));
+            match (argument, tail.strip_prefix('}')) {
+                (Some(arg), Some(after)) if !number.is_empty() => {
+                    out.push_str(arg);
+                    rest = after;
+                }
+                _ => {
+                    out.push('{');
+                    rest = inner;
+                }
+            }
+        } else {
+            out.push('}');
+            rest = from.get(1..).unwrap_or_default();
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Refuse what serde_json lets through in values a typed reader skips: numbers out of the
+/// range of a double, string escapes with an unpaired UTF-16 surrogate, and nesting deeper
+/// than 128 levels. serde_json checks all three only in values it decodes; values it skips
+/// (unknown fields, `properties` bags) are only checked for syntax.
+///
+/// Runs after a successful typed parse, so `text` is well-formed JSON; on anything else it
+/// still ends without panicking. One pass over the bytes, nothing allocated.
+pub(crate) fn check_skipped_values(text: &str) -> Result<(), EvidenceError> {
+    const MAX_DEPTH: usize = 128;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'"' => i = skip_string(text, i + 1)?,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(error_at(text, "JSON nested deeper than 128 levels", i));
+                }
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = bytes.get(i) {
+                    i += 1;
+                }
+                let token = text.get(start..i).unwrap_or_default();
+                // Without an exponent, only a number of more than 308 digits can overflow.
+                if (token.contains(['e', 'E']) || token.len() > 300)
+                    && !token.parse::<f64>().is_ok_and(f64::is_finite)
+                {
+                    let shown: String = token.chars().take(24).collect();
+                    return Err(error_at(text, &format!("JSON number {shown} is out of range"), start));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Skip a string whose opening quote is just before `i`; return the index after its closing
+/// quote. Refuses an escaped surrogate that is not part of a high-low pair.
+fn skip_string(text: &str, mut i: usize) -> Result<usize, EvidenceError> {
+    const LONE: &str = "JSON string with an unpaired UTF-16 surrogate escape";
+    let bytes = text.as_bytes();
+    loop {
+        match bytes.get(i) {
+            None => return Ok(i),
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => {
+                if bytes.get(i + 1) != Some(&b'u') {
+                    i += 2;
+                    continue;
+                }
+                match hex4(bytes, i + 2) {
+                    Some(0xD800..=0xDBFF) => {
+                        let low = if bytes.get(i + 6) == Some(&b'\\') && bytes.get(i + 7) == Some(&b'u')
+                        {
+                            hex4(bytes, i + 8)
+                        } else {
+                            None
+                        };
+                        if !matches!(low, Some(0xDC00..=0xDFFF)) {
+                            return Err(error_at(text, LONE, i));
+                        }
+                        i += 12;
+                    }
+                    Some(0xDC00..=0xDFFF) => return Err(error_at(text, LONE, i)),
+                    _ => i += 6,
+                }
+            }
+            Some(_) => i += 1,
+        }
+    }
+}
+
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits.iter().try_fold(0u32, |acc, &b| Some(acc * 16 + char::from(b).to_digit(16)?))
+}
+
+/// An error at a byte offset, with a 1-based line and (byte) column as serde_json counts them.
+fn error_at(text: &str, message: &str, offset: usize) -> EvidenceError {
+    let before = text.as_bytes().get(..offset).unwrap_or_default();
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    EvidenceError::at(message, line, column)
+}
+
+// ------------------------------------------------------------------------------------------
+// The typed shape: only what gate reads. serde skips every other field without building it.
+
+#[derive(Deserialize)]
+struct Log {
+    #[serde(default)]
+    version: Field<String>,
+    #[serde(default)]
+    runs: Field<Vec<Run>>,
+}
+
+/// A property that may be missing, `null`, or present, where the first two mean different
+/// things.
+enum Field<T> {
+    Missing,
+    Null,
+    Present(T),
+}
+
+impl<T> Default for Field<T> {
+    fn default() -> Self {
+        Field::Missing
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<T>::deserialize(d)?.map_or(Field::Null, Field::Present))
+    }
+}
+
+#[derive(Deserialize)]
+struct Run {
+    tool: Option<Tool>,
+    results: Option<Vec<SarifResult>>,
+    artifacts: Option<Vec<Artifact>>,
+}
+
+#[derive(Deserialize)]
+struct Tool {
+    driver: Option<Component>,
+    extensions: Option<Vec<Component>>,
+}
+
+/// A `toolComponent`: the driver or an extension.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Component {
+    name: Option<String>,
+    version: Option<String>,
+    semantic_version: Option<String>,
+    rules: Option<Vec<Rule>>,
+    global_message_strings: Option<HashMap<String, MessageString>>,
+}
+
+/// A `reportingDescriptor` in a component's `rules`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: Option<String>,
+    default_configuration: Option<Configuration>,
+    message_strings: Option<HashMap<String, MessageString>>,
+    properties: Option<Properties>,
+}
+
+#[derive(Deserialize)]
+struct Configuration {
+    level: Option<Level>,
+}
+
+#[derive(Deserialize)]
+struct MessageString {
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Properties {
+    #[serde(rename = "security-severity")]
+    security_severity: Option<Score>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: Option<String>,
+    rule_index: Option<i64>,
+    rule: Option<RuleRef>,
+    kind: Option<ResultKind>,
+    level: Option<Level>,
+    message: Option<Message>,
+    locations: Option<Vec<ResultLocation>>,
+    suppressions: Option<Vec<Suppression>>,
+    baseline_state: Option<String>,
+    properties: Option<Properties>,
+}
+
+/// A `reportingDescriptorReference`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleRef {
+    id: Option<String>,
+    index: Option<i64>,
+    tool_component: Option<ComponentRef>,
+}
+
+/// A `toolComponentReference`.
+#[derive(Deserialize)]
+struct ComponentRef {
+    name: Option<String>,
+    index: Option<i64>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Level {
+    None,
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum ResultKind {
+    NotApplicable,
+    Pass,
+    Fail,
+    Review,
+    Open,
+    Informational,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    text: Option<String>,
+    id: Option<String>,
+    arguments: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation {
+    physical_location: Option<PhysicalLocation>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: Option<ArtifactLocation>,
+    region: Option<Region>,
+}
+
+#[derive(Deserialize)]
+struct ArtifactLocation {
+    uri: Option<String>,
+    index: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: Option<u64>,
+    start_column: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Artifact {
+    location: Option<ArtifactLocation>,
+}
+
+#[derive(Deserialize)]
+struct Suppression {
+    #[allow(dead_code)] // read to refuse a suppression without a valid kind
+    kind: SuppressionKind,
+    status: Option<SuppressionStatus>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum SuppressionKind {
+    InSource,
+    External,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum SuppressionStatus {
+    Accepted,
+    UnderReview,
+    Rejected,
+}
+
+/// `security-severity`: a CVSS-like score, written as a string (GitHub's convention) or a
+/// number. Anything else, or a string that is not a number, counts as absent.
+struct Score(Option<f64>);
+
+impl<'de> Deserialize<'de> for Score {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScoreVisitor)
+    }
+}
+
+struct ScoreVisitor;
+
+impl<'de> Visitor<'de> for ScoreVisitor {
+    type Value = Score;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a score as a number or a string")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Score, E> {
+        Ok(Score(v.trim().parse::<f64>().ok().filter(|s| s.is_finite())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Score, E> {
+        Ok(Score(Some(v).filter(|s| s.is_finite())))
+    }
+    #[allow(clippy::cast_precision_loss)] // a score is small; precision is not at stake
+    fn visit_i64<E>(self, v: i64) -> Result<Score, E> {
+        Ok(Score(Some(v as f64)))
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u64<E>(self, v: u64) -> Result<Score, E> {
+        Ok(Score(Some(v as f64)))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Score, E> {
+        Ok(Score(None))
+    }
+    fn visit_unit<E>(self) -> Result<Score, E> {
+        Ok(Score(None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Score, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Score(None))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Score, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Score(None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(runs: &str) -> String {
+        format!(r#"{{"version":"2.1.0","runs":{runs}}}"#)
+    }
+
+    /// One run of tool `t` with `rules` in the driver and `results`.
+    fn one_run(rules: &str, results: &str) -> String {
+        log(&format!(
+            r#"[{{"tool":{{"driver":{{"name":"t","version":"1.2","rules":{rules}}}}},"results":{results}}}]"#
+        ))
+    }
+
+    fn findings(text: &str) -> Vec<Finding> {
+        read("e.sarif", text).unwrap().facts.findings
+    }
+
+    fn only(text: &str) -> Finding {
+        let mut f = findings(text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        f.remove(0)
+    }
+
+    fn refused(text: &str) -> EvidenceError {
+        read("e.sarif", text).unwrap_err()
+    }
+
+    #[test]
+    fn reads_a_result_with_everything() {
+        let text = one_run(
+            "[]",
+            r#"[{"ruleId":"R1","level":"error","message":{"text":"bad thing"},
+                "locations":[{"physicalLocation":{"artifactLocation":{"uri":"src/a.rs","uriBaseId":"SRC"},
+                "region":{"startLine":7,"startColumn":3}}}],"baselineState":"new"}]"#,
+        );
+        let parsed = read("e.sarif", &text).unwrap();
+        assert_eq!(parsed.format_version.as_deref(), Some("2.1.0"));
+        assert_eq!(parsed.producer, Producer { name: "t".into(), version: Some("1.2".into()) });
+        let f = parsed.facts.findings.into_iter().next().unwrap();
+        assert_eq!(f.id, "R1");
+        assert_eq!(f.rule.as_deref(), Some("R1"));
+        assert_eq!(f.tool, "t");
+        assert_eq!(f.kind, FindingKind::Code);
+        assert_eq!(f.severity, Severity::High);
+        assert_eq!(f.severity_source.as_deref(), Some("error"));
+        assert_eq!(f.score, None);
+        assert_eq!(f.message, "bad thing");
+        assert_eq!(
+            f.location,
+            Some(Location { path: Some("src/a.rs".into()), line: Some(7), column: Some(3) })
+        );
+        assert_eq!(f.baseline_state.as_deref(), Some("new"));
+        assert!(!f.suppressed);
+        assert!(f.aliases.is_empty());
+        assert_eq!(f.package, None);
+        assert_eq!(f.fix_state, FixState::Unknown);
+        assert_eq!(f.source, Source::pointer("e.sarif", "/runs/0/results/0".into()));
+        assert_eq!(f.subject(), "R1@src/a.rs:7");
+    }
+
+    #[test]
+    fn every_level_maps() {
+        for (level, want) in [
+            ("error", Severity::High),
+            ("warning", Severity::Medium),
+            ("note", Severity::Low),
+            ("none", Severity::Info),
+        ] {
+            let f = only(&one_run(
+                "[]",
+                &format!(r#"[{{"ruleId":"R","level":"{level}","message":{{"text":"m"}}}}]"#),
+            ));
+            assert_eq!(f.severity, want, "{level}");
+            assert_eq!(f.severity_source.as_deref(), Some(level));
+        }
+    }
+
+    #[test]
+    fn level_defaults_to_the_rule_configuration_then_warning() {
+        let rules = r#"[{"id":"A","defaultConfiguration":{"level":"note"}},{"id":"B"}]"#;
+        let results = r#"[{"ruleId":"A","message":{"text":"m"}},{"ruleId":"B","message":{"text":"m"}},
+            {"ruleId":"A","level":"error","message":{"text":"m"}}]"#;
+        let f = findings(&one_run(rules, results));
+        assert_eq!(f[0].severity_source.as_deref(), Some("note"));
+        assert_eq!(f[0].severity, Severity::Low);
+        assert_eq!(f[1].severity_source.as_deref(), Some("warning"));
+        assert_eq!(f[1].severity, Severity::Medium);
+        assert_eq!(f[2].severity_source.as_deref(), Some("error"));
+    }
+
+    #[test]
+    fn a_result_that_is_not_a_failure_defaults_to_level_none() {
+        let rules = r#"[{"id":"A","defaultConfiguration":{"level":"error"},
+            "properties":{"security-severity":"9.8"}}]"#;
+        let results = r#"[{"ruleId":"A","kind":"pass","message":{"text":"ok"}},
+            {"ruleId":"A","kind":"fail","message":{"text":"bad"}}]"#;
+        let f = findings(&one_run(rules, results));
+        assert_eq!(f[0].severity_source.as_deref(), Some("none"));
+        assert_eq!(f[0].severity, Severity::Info);
+        assert_eq!(f[1].severity_source.as_deref(), Some("error"));
+        assert_eq!(f[1].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn security_severity_as_string_or_number_wins_over_the_level() {
+        let rules = r#"[{"id":"S","properties":{"security-severity":"7.5","tags":["security"]}},
+            {"id":"N","properties":{"security-severity":3.1}},
+            {"id":"X","properties":{"security-severity":"high"}},
+            {"id":"O","properties":{"security-severity":{"v":1}}}]"#;
+        let results = r#"[{"ruleId":"S","level":"note","message":{"text":"m"}},
+            {"ruleId":"N","level":"error","message":{"text":"m"}},
+            {"ruleId":"X","level":"error","message":{"text":"m"}},
+            {"ruleId":"O","level":"note","message":{"text":"m"}},
+            {"ruleId":"S","message":{"text":"m"},"properties":{"security-severity":9.5}}]"#;
+        let f = findings(&one_run(rules, results));
+        assert_eq!((f[0].score, f[0].severity), (Some(7.5), Severity::High));
+        assert_eq!(f[0].severity_source.as_deref(), Some("note"));
+        assert_eq!((f[1].score, f[1].severity), (Some(3.1), Severity::Low));
+        assert_eq!((f[2].score, f[2].severity), (None, Severity::High), "not a number: level");
+        assert_eq!((f[3].score, f[3].severity), (None, Severity::Low), "not a score: level");
+        assert_eq!((f[4].score, f[4].severity), (Some(9.5), Severity::Critical), "result's own");
+    }
+
+    #[test]
+    fn suppressions_count_unless_rejected_or_under_review() {
+        let cases = [
+            (r#"[]"#, false),
+            (r#"[{"kind":"inSource"}]"#, true),
+            (r#"[{"kind":"external","status":"accepted"}]"#, true),
+            (r#"[{"kind":"inSource","status":"underReview"}]"#, false),
+            (r#"[{"kind":"inSource","status":"rejected"}]"#, false),
+            (r#"[{"kind":"inSource","status":"accepted"},{"kind":"external","status":"rejected"}]"#, false),
+        ];
+        for (suppressions, want) in cases {
+            let f = only(&one_run(
+                "[]",
+                &format!(r#"[{{"ruleId":"R","message":{{"text":"m"}},"suppressions":{suppressions}}}]"#),
+            ));
+            assert_eq!(f.suppressed, want, "{suppressions}");
+        }
+    }
+
+    #[test]
+    fn rules_resolve_by_index_by_reference_and_in_extensions() {
+        let text = log(r#"[{"tool":{
+            "driver":{"name":"d","rules":[{"id":"D0"},{"id":"D1","defaultConfiguration":{"level":"error"}}]},
+            "extensions":[{"name":"x","rules":[{"id":"X0","defaultConfiguration":{"level":"note"}}]}]},
+          "results":[
+            {"ruleIndex":1,"message":{"text":"by index"}},
+            {"rule":{"index":1},"message":{"text":"by reference index"}},
+            {"rule":{"id":"X0","index":0,"toolComponent":{"index":0}},"message":{"text":"extension"}},
+            {"rule":{"id":"X0","toolComponent":{"name":"x"}},"message":{"text":"extension by name"}},
+            {"ruleId":"D1/sub","message":{"text":"hierarchical"}},
+            {"ruleIndex":9,"message":{"text":"out of range"}},
+            {"rule":{"index":0,"toolComponent":{"index":5}},"message":{"text":"no such extension"}},
+            {"message":{"text":"no rule at all"}}
+          ]}]"#);
+        let f = findings(&text);
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = f
+            .iter()
+            .map(|x| (x.id.as_str(), x.rule.as_deref(), x.severity_source.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("D1", Some("D1"), Some("error")),
+                ("D1", Some("D1"), Some("error")),
+                ("X0", Some("X0"), Some("note")),
+                ("X0", Some("X0"), Some("note")),
+                ("D1/sub", Some("D1/sub"), Some("error")),
+                ("d", None, Some("warning")),
+                ("d", None, Some("warning")),
+                ("d", None, Some("warning")),
+            ]
+        );
+    }
+
+    #[test]
+    fn message_strings_are_filled_from_arguments() {
+        let rules = r#"[{"id":"C2001","messageStrings":{"default":{"text":"Variable \"{0}\" is {1}; use {{braces}} {2}"}}}]"#;
+        let results = r#"[{"ruleId":"C2001","message":{"id":"default","arguments":["count","unused"]}},
+            {"ruleId":"C2001","message":{"id":"missing","arguments":["a","b"]}},
+            {"ruleId":"C2001","message":{"text":"plain {0}","arguments":["x"]}},
+            {"ruleId":"C2001","message":{"text":"no arguments {0}"}}]"#;
+        let f = findings(&one_run(rules, results));
+        assert_eq!(f[0].message, "Variable \"count\" is unused; use {braces} {2}");
+        assert_eq!(f[1].message, "missing: a, b");
+        assert_eq!(f[2].message, "plain x");
+        assert_eq!(f[3].message, "no arguments {0}");
+    }
+
+    #[test]
+    fn global_message_strings_are_used_when_the_rule_has_none() {
+        let text = log(r#"[{"tool":{"driver":{"name":"d","globalMessageStrings":{"g":{"text":"global {0}"}}}},
+            "results":[{"ruleId":"R","message":{"id":"g","arguments":["one"]}}]}]"#);
+        assert_eq!(only(&text).message, "global one");
+    }
+
+    #[test]
+    fn locations_come_from_the_first_physical_location_or_its_artifact() {
+        let text = log(r#"[{"tool":{"driver":{"name":"d"}},
+            "artifacts":[{"location":{"uri":"lib/x.c"}}],
+            "results":[
+              {"message":{"text":"m"},"locations":[{"logicalLocations":[{"name":"f"}]},
+                 {"physicalLocation":{"artifactLocation":{"index":0},"region":{"startLine":2}}}]},
+              {"message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"index":3}}}]},
+              {"message":{"text":"m"},"locations":[]},
+              {"message":{"text":"m"}}
+            ]}]"#);
+        let f = findings(&text);
+        assert_eq!(
+            f[0].location,
+            Some(Location { path: Some("lib/x.c".into()), line: Some(2), column: None })
+        );
+        assert_eq!(f[1].location, None);
+        assert_eq!(f[2].location, None);
+        assert_eq!(f[3].location, None);
+    }
+
+    #[test]
+    fn runs_and_producers() {
+        let text = log(r#"[{"tool":{"driver":{"name":"first","semanticVersion":"3.0.0"}},"results":[{"message":{"text":"a"}}]},
+            {"tool":{"driver":{"name":"second"}},"results":null},
+            {"tool":{"driver":{"name":"third"}},"results":[{"message":{"text":"b"}}]}]"#);
+        let parsed = read("e.sarif", &text).unwrap();
+        assert_eq!(parsed.producer, Producer { name: "first".into(), version: Some("3.0.0".into()) });
+        let f = parsed.facts.findings;
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[1].tool, "third");
+        assert_eq!(f[1].source.pointer.as_deref(), Some("/runs/2/results/0"));
+
+        let none = read("e.sarif", &log("[]")).unwrap();
+        assert_eq!(none.producer.name, "unknown");
+        assert!(read("e.sarif", &log("null")).unwrap().facts.findings.is_empty());
+    }
+
+    #[test]
+    fn secret_scanners_report_secrets() {
+        let text = log(r#"[{"tool":{"driver":{"name":"gitleaks"}},"results":[{"message":{"text":"AWS key"}}]}]"#);
+        assert_eq!(only(&text).kind, FindingKind::Secret);
+    }
+
+    #[test]
+    fn refuses_other_versions() {
+        let e = refused(r#"{"version":"2.0.0","runs":[]}"#);
+        assert_eq!(e.message, "SARIF version '2.0.0' is not supported (only 2.1.0)");
+        let e = refused(r#"{"runs":[]}"#);
+        assert!(e.message.starts_with("SARIF version is missing"), "{e:?}");
+        let e = refused(r#"{"version":2.1,"runs":[]}"#);
+        assert_eq!(e.message, "SARIF version '2.1' is not supported (only 2.1.0)");
+        let e = refused(r#"{"version":null,"runs":[]}"#);
+        assert!(e.message.starts_with("SARIF version is not a string"), "{e:?}");
+        // A 1.0.0 log breaks 2.1.0's shape; the version is what gets reported.
+        let e = refused(r#"{"version":"1.0.0","runs":[{"tool":{"name":"x"},"results":[{"level":"critical"}]}]}"#);
+        assert_eq!(e.message, "SARIF version '1.0.0' is not supported (only 2.1.0)");
+    }
+
+    #[test]
+    fn refuses_a_log_without_runs() {
+        let e = refused(r#"{"version":"2.1.0"}"#);
+        assert_eq!(e.message, "SARIF log without the required 'runs' property");
+    }
+
+    #[test]
+    fn refuses_a_run_without_tool_driver_or_name() {
+        let e = refused(&log(r#"[{"tool":{"driver":{"name":"a"}}},{"results":[]}]"#));
+        assert_eq!(e.message, "SARIF runs[1] has no 'tool' object");
+        let e = refused(&log(r#"[{"tool":{}}]"#));
+        assert_eq!(e.message, "SARIF runs[0].tool has no 'driver' object");
+        let e = refused(&log(r#"[{"tool":{"driver":{"version":"1"}}}]"#));
+        assert_eq!(e.message, "SARIF runs[0].tool.driver has no 'name' string");
+        let e = refused(&log(r#"[{"tool":{"driver":{"name":7}}}]"#));
+        assert!(e.message.contains("runs[0].tool.driver.name"), "{e:?}");
+        assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn refuses_a_result_without_a_message() {
+        let e = refused(&one_run("[]", r#"[{"ruleId":"R"}]"#));
+        assert_eq!(e.message, "SARIF runs[0].results[0] has no 'message' with 'text' or 'id'");
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"}},{"message":{"markdown":"m"}}]"#));
+        assert_eq!(e.message, "SARIF runs[0].results[1] has no 'message' with 'text' or 'id'");
+    }
+
+    #[test]
+    fn refuses_enumerations_out_of_range_with_path_and_position() {
+        let e = refused(&one_run("[]", "[{\"message\":{\"text\":\"m\"},\n\"level\":\"critical\"}]"));
+        assert!(e.message.contains("`runs[0].results[0].level`"), "{e:?}");
+        assert!(e.message.contains("critical"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"kind":"bogus"}]"#));
+        assert!(e.message.contains("runs[0].results[0].kind"), "{e:?}");
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"suppressions":[{"status":"accepted"}]}]"#));
+        assert!(e.message.contains("runs[0].results[0].suppressions[0]"), "{e:?}");
+        assert!(e.message.contains("kind"), "{e:?}");
+        let e = refused(&one_run(
+            "[]",
+            r#"[{"message":{"text":"m"},"suppressions":[{"kind":"inSource","status":"maybe"}]}]"#,
+        ));
+        assert!(e.message.contains("suppressions[0].status"), "{e:?}");
+        let e = refused(&one_run(r#"[{"id":"R","defaultConfiguration":{"level":"fatal"}}]"#, "[]"));
+        assert!(e.message.contains("rules[0].defaultConfiguration.level"), "{e:?}");
+    }
+
+    #[test]
+    fn refuses_what_serde_json_skips_in_unknown_fields() {
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"rank":1e400}]"#));
+        assert!(e.message.contains("1e400 is out of range"), "{e:?}");
+        assert_eq!(e.line, Some(1));
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"properties":{"x":"\ud800 alone"}}]"#));
+        assert!(e.message.contains("unpaired UTF-16 surrogate"), "{e:?}");
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"properties":{"x":"\udc00"}}]"#));
+        assert!(e.message.contains("unpaired UTF-16 surrogate"), "{e:?}");
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let e = refused(&log(&format!(r#"[{{"tool":{{"driver":{{"name":"d"}}}},"properties":{{"x":{deep}}}}}]"#)));
+        assert!(e.message.contains("nested deeper than 128"), "{e:?}");
+        // Paired surrogates, escaped quotes and ordinary numbers are fine.
+        let ok = one_run(
+            "[]",
+            r#"[{"message":{"text":"m"},"properties":{"s":"\ud83d\ude00 \"\\u0041\" \\","n":[-1.5e10,0,1E-400]}}]"#,
+        );
+        assert_eq!(findings(&ok).len(), 1);
+    }
+
+    #[test]
+    fn decoded_fields_refuse_huge_numbers_and_lone_surrogates_too() {
+        let e = refused(&log(r#"[{"tool":{"driver":{"name":"x\ud800"}}}]"#));
+        assert!(e.message.contains("surrogate"), "{e:?}");
+        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"properties":{"security-severity":1e400}}]"#));
+        assert!(e.message.contains("out of range"), "{e:?}");
+    }
+
+    #[test]
+    fn never_panics_on_odd_documents() {
+        for text in [
+            "", "{", "[]", "null", "{\"version\":\"2.1.0\",\"runs\":{}}", "{\"version\":\"2.1.0\",\"runs\":[1]}",
+            "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"d\"}},\"results\":[{\"message\":{\"text\":\"m\"},\"ruleIndex\":-5,\"rule\":{\"index\":-1,\"toolComponent\":{\"index\":-3}}}]}]}",
+            "\"\\ud800",
+        ] {
+            let _ = read("e.sarif", text);
+            let _ = check_skipped_values(text);
+        }
+        assert!(check_skipped_values("\"\\u12").is_ok());
+        assert!(check_skipped_values("-").is_ok());
+    }
+}

@@ -1,0 +1,162 @@
+//! Bytes → text: the checks every evidence file passes before any parser sees it.
+//!
+//! Empty and whitespace-only files, gzip data and invalid UTF-8 are refused with a position;
+//! a UTF-8 byte-order mark is dropped and UTF-16 with a byte-order mark is decoded.
+
+use std::borrow::Cow;
+
+use crate::EvidenceError;
+
+/// Turn a file's bytes into text, or say precisely why not.
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, EvidenceError> {
+    if bytes.is_empty() {
+        return Err(EvidenceError::new("empty file"));
+    }
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return Err(EvidenceError::new(
+            "gzip-compressed data; decompress it first (gate reads plain JSON and XML)",
+        ));
+    }
+    let text: Cow<'_, str> = if let Some(rest) = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        Cow::Borrowed(utf8(rest)?)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
+        Cow::Owned(utf16(rest, u16::from_le_bytes)?)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
+        Cow::Owned(utf16(rest, u16::from_be_bytes)?)
+    } else {
+        Cow::Borrowed(utf8(bytes)?)
+    };
+    if text.trim().is_empty() {
+        return Err(EvidenceError::new("file holds only whitespace"));
+    }
+    Ok(text)
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, EvidenceError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let prefix = bytes.get(..at).unwrap_or_default();
+        // The prefix is valid UTF-8 by construction.
+        let valid = std::str::from_utf8(prefix).unwrap_or_default();
+        let (line, column) = line_col(valid, valid.len());
+        EvidenceError::at(format!("invalid UTF-8 (byte offset {at})"), line, column)
+    })
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, EvidenceError> {
+    if bytes.len() % 2 != 0 {
+        return Err(EvidenceError::new(
+            "UTF-16 text with an odd number of bytes",
+        ));
+    }
+    let units = bytes.chunks_exact(2).map(|c| {
+        unit([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|e| {
+            EvidenceError::new(format!(
+                "invalid UTF-16: unpaired surrogate {:#06x}",
+                e.unpaired_surrogate()
+            ))
+        })
+}
+
+/// 1-based line and column (in characters) of a byte offset into `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+/// Incremental line counter for readers that walk a document front to back.
+///
+/// Asking for positions in increasing order costs O(document length) in total.
+#[derive(Debug)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Start at the beginning of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// 1-based line and column of `offset`. Offsets before the last one asked are computed afresh.
+    pub fn at(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.pos {
+            return line_col(self.text, offset);
+        }
+        let bytes = self
+            .text
+            .as_bytes()
+            .get(self.pos..offset)
+            .unwrap_or_default();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = self.pos + i + 1;
+            }
+        }
+        self.pos = offset;
+        let column = self
+            .text
+            .get(self.line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (self.line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_empty_whitespace_gzip_and_bad_utf8() {
+        assert_eq!(decode(b"").unwrap_err().message, "empty file");
+        assert_eq!(
+            decode(b" \n\t ").unwrap_err().message,
+            "file holds only whitespace"
+        );
+        assert!(decode(&[0x1f, 0x8b, 8, 0])
+            .unwrap_err()
+            .message
+            .contains("gzip"));
+        let e = decode(b"{\n  \"a\": \"\xff\"}").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(9)));
+    }
+
+    #[test]
+    fn strips_bom_and_decodes_utf16() {
+        assert_eq!(decode(b"\xef\xbb\xbf{}").unwrap(), "{}");
+        assert_eq!(decode(b"\xff\xfe{\x00}\x00").unwrap(), "{}");
+        assert_eq!(decode(b"\xfe\xff\x00{\x00}").unwrap(), "{}");
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "ab\ncdé\n\nfg";
+        let mut idx = LineIndex::new(text);
+        for off in [0, 1, 3, 5, 7, 8, 9, text.len()] {
+            assert_eq!(idx.at(off), line_col(text, off), "offset {off}");
+        }
+        assert_eq!(line_col(text, 9), (4, 1));
+    }
+}

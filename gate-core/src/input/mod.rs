@@ -1,0 +1,431 @@
+//! The `input` document: what every policy sees, versioned by [`SCHEMA_VERSION`].
+//!
+//! Readers fill these types from evidence; [`Input::to_value`] turns the document into a regorus
+//! value directly (no JSON text in between). `gate inspect` prints the same value, so what a user
+//! inspects is byte for byte what policies evaluate. The schema is documented in
+//! docs/input-schema.md and shipped as JSON Schema in docs/input.schema.json.
+
+mod rego;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::severity::Severity;
+
+/// Bumped on every breaking change of the document's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where in an evidence file a fact came from.
+///
+/// `evidence` is the evidence id (the file's path as given, with `/` separators). JSON sources
+/// carry a JSON pointer, XML and text sources a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Source {
+    /// The evidence id.
+    pub evidence: String,
+    /// RFC 6901 pointer into a JSON document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Source {
+    /// A source at a JSON pointer.
+    pub fn pointer(evidence: &str, pointer: String) -> Self {
+        Self {
+            evidence: evidence.to_owned(),
+            pointer: Some(pointer),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A source at a line and column.
+    pub fn line(evidence: &str, line: usize, column: usize) -> Self {
+        Self {
+            evidence: evidence.to_owned(),
+            pointer: None,
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// The tool that produced an evidence file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Producer {
+    /// Tool name as the document states it (`grype`, `Trivy`, `pytest`…), or `unknown`.
+    pub name: String,
+    /// Tool version, when the document states it.
+    pub version: Option<String>,
+}
+
+/// One evidence file as listed in `input.evidence[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceInfo {
+    /// Stable id: the path as given, `/`-separated. Sources refer to it.
+    pub id: String,
+    /// The path as given.
+    pub path: String,
+    /// The detected kind (`junit`, `sarif`, `grype`, `trivy`, `cyclonedx`).
+    pub kind: String,
+    /// The format's own version (`2.1.0`, `1.6`, SchemaVersion `2`), when it states one.
+    pub format_version: Option<String>,
+    /// The tool that wrote it.
+    pub producer: Producer,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// Test outcome, normalised across report dialects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestStatus {
+    /// Ran and passed (including "flaky": failed, then passed on rerun).
+    Passed,
+    /// An assertion failed.
+    Failed,
+    /// The test could not run to an assertion (setup error, crash).
+    Errored,
+    /// Not run (skip, xfail, TODO).
+    Skipped,
+}
+
+/// One test case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestCase {
+    /// The enclosing suite's name, innermost first is not kept; nested names are joined with `/`.
+    pub suite: String,
+    /// The class or file the test belongs to (`classname`), may be empty.
+    pub classname: String,
+    /// The test's name.
+    pub name: String,
+    /// The outcome.
+    pub status: TestStatus,
+    /// The failure, error or skip message, if any.
+    pub message: Option<String>,
+    /// Wall time in seconds, when reported.
+    pub duration_s: Option<f64>,
+    /// True when the test failed at first and passed on a rerun (Surefire `flakyFailure`).
+    pub flaky: bool,
+    /// Where the `<testcase>` element starts.
+    pub source: Source,
+}
+
+impl TestCase {
+    /// The test's subject string: `classname::name` (or `name` alone).
+    pub fn subject(&self) -> String {
+        if self.classname.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}::{}", self.classname, self.name)
+        }
+    }
+}
+
+/// Counts of test outcomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TestSummary {
+    /// All test cases.
+    pub total: u64,
+    /// Passed.
+    pub passed: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Errored.
+    pub errored: u64,
+    /// Skipped.
+    pub skipped: u64,
+}
+
+impl TestSummary {
+    /// Count one more case.
+    pub fn add(&mut self, status: TestStatus) {
+        self.total += 1;
+        match status {
+            TestStatus::Passed => self.passed += 1,
+            TestStatus::Failed => self.failed += 1,
+            TestStatus::Errored => self.errored += 1,
+            TestStatus::Skipped => self.skipped += 1,
+        }
+    }
+
+    /// Sum two summaries.
+    pub fn merge(&mut self, other: &TestSummary) {
+        self.total += other.total;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.errored += other.errored;
+        self.skipped += other.skipped;
+    }
+}
+
+/// One test report file's own figures, including what its suite attributes claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestReport {
+    /// The evidence id.
+    pub evidence: String,
+    /// Counts over the test cases found in the file.
+    pub summary: TestSummary,
+    /// Suites whose attributes claim more failures or errors than their test cases show.
+    pub mismatches: Vec<CountMismatch>,
+}
+
+/// A suite whose `failures`/`errors` attributes claim more than its test cases show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountMismatch {
+    /// The suite's name.
+    pub suite: String,
+    /// Failures the attribute claims.
+    pub claimed_failures: u64,
+    /// Errors the attribute claims.
+    pub claimed_errors: u64,
+    /// Failed test cases found.
+    pub found_failures: u64,
+    /// Errored test cases found.
+    pub found_errors: u64,
+    /// Where the suite element starts.
+    pub source: Source,
+}
+
+/// `input.tests`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Tests {
+    /// Counts over every test case of every report.
+    pub summary: TestSummary,
+    /// Every test case.
+    pub cases: Vec<TestCase>,
+    /// One entry per test report file.
+    pub reports: Vec<TestReport>,
+}
+
+/// The package a finding is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Package {
+    /// Package name.
+    pub name: String,
+    /// Installed version.
+    pub version: Option<String>,
+    /// Package URL, when known.
+    pub purl: Option<String>,
+    /// Ecosystem or package type (`npm`, `deb`, `python`…), when known.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// A place in source code or an image a finding points at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// File path (or URI as the tool gave it).
+    pub path: Option<String>,
+    /// 1-based start line.
+    pub line: Option<u64>,
+    /// 1-based start column.
+    pub column: Option<u64>,
+}
+
+/// What kind of thing a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    /// A known vulnerability in a package (CVE, GHSA…).
+    Vulnerability,
+    /// A static-analysis result on source code (SARIF).
+    Code,
+    /// A leaked secret.
+    Secret,
+    /// A configuration problem.
+    Misconfiguration,
+    /// A license problem reported by a scanner.
+    License,
+}
+
+/// Whether a fix exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixState {
+    /// A fixed version exists (`fixed_in` lists it).
+    Fixed,
+    /// No fix is available yet.
+    NotFixed,
+    /// The maintainers will not fix it.
+    WontFix,
+    /// The tool does not say.
+    Unknown,
+}
+
+/// One scan result, from any tool.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Vulnerability id (`CVE-…`, `GHSA-…`) or rule id for code findings.
+    pub id: String,
+    /// Other ids of the same vulnerability.
+    pub aliases: Vec<String>,
+    /// The tool that reported it.
+    pub tool: String,
+    /// What kind of finding.
+    pub kind: FindingKind,
+    /// Normalised severity.
+    pub severity: Severity,
+    /// The tool's own severity word or level, verbatim.
+    pub severity_source: Option<String>,
+    /// CVSS base score or SARIF security-severity, when given.
+    pub score: Option<f64>,
+    /// The affected package, for vulnerabilities.
+    pub package: Option<Package>,
+    /// Whether a fix exists.
+    pub fix_state: FixState,
+    /// Versions that fix it.
+    pub fixed_in: Vec<String>,
+    /// Where, for code findings (and for image paths of package findings).
+    pub location: Option<Location>,
+    /// The rule that produced it (SARIF rule id; scanners' data source).
+    pub rule: Option<String>,
+    /// Short human description.
+    pub message: String,
+    /// True when the tool marks it suppressed (SARIF `suppressions`).
+    pub suppressed: bool,
+    /// SARIF `baselineState` (`new`, `unchanged`, `updated`, `absent`), when given.
+    pub baseline_state: Option<String>,
+    /// Where in the evidence.
+    pub source: Source,
+}
+
+impl Finding {
+    /// The finding's subject: `ID@purl`, `ID@name@version`, or `ID@path:line` for code.
+    pub fn subject(&self) -> String {
+        if let Some(p) = &self.package {
+            if let Some(purl) = &p.purl {
+                return format!("{}@{purl}", self.id);
+            }
+            return match &p.version {
+                Some(v) => format!("{}@{}@{v}", self.id, p.name),
+                None => format!("{}@{}", self.id, p.name),
+            };
+        }
+        match &self.location {
+            Some(Location {
+                path: Some(path),
+                line: Some(line),
+                ..
+            }) => {
+                format!("{}@{path}:{line}", self.id)
+            }
+            Some(Location {
+                path: Some(path), ..
+            }) => format!("{}@{path}", self.id),
+            _ => self.id.clone(),
+        }
+    }
+}
+
+/// One SBOM component.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Component {
+    /// Component name.
+    pub name: Option<String>,
+    /// Component version.
+    pub version: Option<String>,
+    /// Group / namespace (CycloneDX `group`).
+    pub group: Option<String>,
+    /// Package URL.
+    pub purl: Option<String>,
+    /// Component type (`library`, `application`, `container`…).
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// License ids, expressions or names, as written.
+    pub licenses: Vec<String>,
+    /// Hashes by algorithm (`SHA-256` → hex).
+    pub hashes: BTreeMap<String, String>,
+    /// Supplier or publisher name.
+    pub supplier: Option<String>,
+    /// The document-local reference (`bom-ref`).
+    pub bom_ref: Option<String>,
+    /// Where in the evidence.
+    pub source: Source,
+}
+
+impl Component {
+    /// The component's subject: its purl, else `name@version`, else its name or bom-ref.
+    pub fn subject(&self) -> String {
+        if let Some(p) = &self.purl {
+            return p.clone();
+        }
+        match (&self.name, &self.version) {
+            (Some(n), Some(v)) => format!("{n}@{v}"),
+            (Some(n), None) => n.clone(),
+            _ => self
+                .bom_ref
+                .clone()
+                .unwrap_or_else(|| "(unnamed component)".to_owned()),
+        }
+    }
+}
+
+/// `input.sbom`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Sbom {
+    /// Every component of every SBOM (nested ones included, `metadata.component` excluded).
+    pub components: Vec<Component>,
+}
+
+/// `input.release`: what is being released.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Release {
+    /// Release name.
+    pub name: Option<String>,
+    /// Release version.
+    pub version: Option<String>,
+    /// Artifact digests by algorithm.
+    pub digests: BTreeMap<String, String>,
+}
+
+/// `input.context`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Context {
+    /// Evaluation time, RFC 3339 (UTC).
+    pub now: String,
+    /// Evaluation time in nanoseconds since the epoch (what `time.now_ns()` returns).
+    pub now_ns: i64,
+    /// Deployment environment, when given.
+    pub environment: Option<String>,
+    /// Free-form parameters from the command line or config.
+    pub params: BTreeMap<String, String>,
+}
+
+/// The whole document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Input {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Every evidence file read.
+    pub evidence: Vec<EvidenceInfo>,
+    /// The release.
+    pub release: Release,
+    /// Test results.
+    pub tests: Tests,
+    /// Findings from every scanner.
+    pub findings: Vec<Finding>,
+    /// SBOM contents.
+    pub sbom: Sbom,
+    /// Signature verification outcomes (filled by the verification step; empty until then).
+    pub signatures: Vec<serde_json::Value>,
+    /// Attestation verification outcomes (filled by the verification step; empty until then).
+    pub attestations: Vec<serde_json::Value>,
+    /// Approvals (filled by the approvals readers; empty until then).
+    pub approvals: Vec<serde_json::Value>,
+    /// Evaluation context.
+    pub context: Context,
+}
+
+impl Input {
+    /// The document as a regorus value, built without JSON text.
+    pub fn to_value(&self) -> Result<regorus::Value, crate::Error> {
+        rego::to_value(self)
+    }
+}

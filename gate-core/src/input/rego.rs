@@ -1,0 +1,355 @@
+//! A serde `Serializer` whose output is a `regorus::Value`.
+//!
+//! Building the policy input this way skips printing JSON text and parsing it again, and skips
+//! building an intermediate `serde_json::Value` tree.
+
+use std::collections::BTreeMap;
+
+use regorus::Value;
+use serde::ser::{self, Serialize};
+
+use crate::Error;
+
+/// Serialize anything serde can into a regorus value.
+pub(crate) fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<Value, Error> {
+    v.serialize(ValueSerializer)
+        .map_err(|e| Error::Usage(format!("building input: {}", e.0)))
+}
+
+#[derive(Debug)]
+pub(crate) struct SerError(String);
+
+impl std::fmt::Display for SerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SerError {}
+
+impl ser::Error for SerError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        SerError(msg.to_string())
+    }
+}
+
+struct ValueSerializer;
+
+type R = Result<Value, SerError>;
+
+fn float(v: f64) -> R {
+    if v.is_finite() {
+        Ok(Value::from(v))
+    } else {
+        Err(SerError(format!("non-finite number {v}")))
+    }
+}
+
+impl ser::Serializer for ValueSerializer {
+    type Ok = Value;
+    type Error = SerError;
+    type SerializeSeq = SeqSer;
+    type SerializeTuple = SeqSer;
+    type SerializeTupleStruct = SeqSer;
+    type SerializeTupleVariant = SeqSer;
+    type SerializeMap = MapSer;
+    type SerializeStruct = MapSer;
+    type SerializeStructVariant = MapSer;
+
+    fn serialize_bool(self, v: bool) -> R {
+        Ok(Value::from(v))
+    }
+    fn serialize_i8(self, v: i8) -> R {
+        Ok(Value::from(i64::from(v)))
+    }
+    fn serialize_i16(self, v: i16) -> R {
+        Ok(Value::from(i64::from(v)))
+    }
+    fn serialize_i32(self, v: i32) -> R {
+        Ok(Value::from(i64::from(v)))
+    }
+    fn serialize_i64(self, v: i64) -> R {
+        Ok(Value::from(v))
+    }
+    fn serialize_u8(self, v: u8) -> R {
+        Ok(Value::from(u64::from(v)))
+    }
+    fn serialize_u16(self, v: u16) -> R {
+        Ok(Value::from(u64::from(v)))
+    }
+    fn serialize_u32(self, v: u32) -> R {
+        Ok(Value::from(u64::from(v)))
+    }
+    fn serialize_u64(self, v: u64) -> R {
+        Ok(Value::from(v))
+    }
+    fn serialize_f32(self, v: f32) -> R {
+        float(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> R {
+        float(v)
+    }
+    fn serialize_char(self, v: char) -> R {
+        Ok(Value::from(v.to_string()))
+    }
+    fn serialize_str(self, v: &str) -> R {
+        Ok(Value::from(v))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> R {
+        Ok(Value::from(
+            v.iter()
+                .map(|b| Value::from(u64::from(*b)))
+                .collect::<Vec<_>>(),
+        ))
+    }
+    fn serialize_none(self) -> R {
+        Ok(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> R {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> R {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> R {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+        Ok(Value::from(variant))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> R {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> R {
+        let mut m = BTreeMap::new();
+        m.insert(Value::from(variant), v.serialize(ValueSerializer)?);
+        Ok(Value::from(m))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<SeqSer, SerError> {
+        Ok(SeqSer {
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant: None,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<SeqSer, SerError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<SeqSer, SerError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<SeqSer, SerError> {
+        Ok(SeqSer {
+            items: Vec::with_capacity(len),
+            variant: Some(variant),
+        })
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<MapSer, SerError> {
+        Ok(MapSer {
+            map: BTreeMap::new(),
+            key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<MapSer, SerError> {
+        self.serialize_map(None)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<MapSer, SerError> {
+        Ok(MapSer {
+            map: BTreeMap::new(),
+            key: None,
+            variant: Some(variant),
+        })
+    }
+}
+
+struct SeqSer {
+    items: Vec<Value>,
+    variant: Option<&'static str>,
+}
+
+impl SeqSer {
+    fn finish(self) -> R {
+        let arr = Value::from(self.items);
+        Ok(match self.variant {
+            Some(v) => {
+                let mut m = BTreeMap::new();
+                m.insert(Value::from(v), arr);
+                Value::from(m)
+            }
+            None => arr,
+        })
+    }
+}
+
+impl ser::SerializeSeq for SeqSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        self.items.push(v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for SeqSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for SeqSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for SeqSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+struct MapSer {
+    map: BTreeMap<Value, Value>,
+    key: Option<Value>,
+    variant: Option<&'static str>,
+}
+
+impl MapSer {
+    fn finish(self) -> R {
+        let obj = Value::from(self.map);
+        Ok(match self.variant {
+            Some(v) => {
+                let mut m = BTreeMap::new();
+                m.insert(Value::from(v), obj);
+                Value::from(m)
+            }
+            None => obj,
+        })
+    }
+}
+
+impl ser::SerializeMap for MapSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), SerError> {
+        self.key = Some(k.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| SerError("map value without key".into()))?;
+        self.map.insert(key, v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for MapSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        self.map
+            .insert(Value::from(key), v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn skip_field(&mut self, _: &'static str) -> Result<(), SerError> {
+        Ok(())
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for MapSer {
+    type Ok = Value;
+    type Error = SerError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        ser::SerializeStruct::serialize_field(self, key, v)
+    }
+    fn end(self) -> R {
+        self.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct S {
+        a: Option<u32>,
+        b: Vec<&'static str>,
+        c: f64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        d: Option<bool>,
+    }
+
+    #[test]
+    fn matches_the_json_route() {
+        let s = S {
+            a: None,
+            b: vec!["x", "y"],
+            c: 1.5,
+            d: None,
+        };
+        let direct = to_value(&s).unwrap();
+        let via_json = regorus::Value::from_json_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(direct, via_json);
+        assert_eq!(direct["b"][1], regorus::Value::from("y"));
+        assert_eq!(direct["a"], regorus::Value::Null);
+    }
+
+    #[test]
+    fn refuses_non_finite_numbers() {
+        assert!(to_value(&f64::NAN).is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! gate-core: everything `gate` does, as a library that prints nothing.
+//!
+//! The flow is `evidence` (detect → parse → normalise) → `input` (the versioned document policies
+//! see) → `policy` (Rego evaluation with regorus) → `report` (verdict, results, renderers).
+//! [`check::run`] wires them together; the `gate` binary only parses flags and picks a renderer.
+
+pub mod check;
+pub mod diagnostic;
+pub mod error;
+pub mod evidence;
+pub mod input;
+pub mod policy;
+pub mod report;
+pub mod severity;
+
+pub use error::{Error, EvidenceError};

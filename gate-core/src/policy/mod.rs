@@ -1,0 +1,315 @@
+//! Policies: load Rego modules (from paths or the embedded standard library), compile them once,
+//! evaluate every package's `deny` / `violation` / `warn` rules against an `input`.
+//!
+//! Rules judge; they never verify. Results come back as [`RawResult`]s, which the report layer
+//! turns into decisions.
+
+mod embedded;
+mod result;
+pub mod testing;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regorus::Value;
+use sha2::{Digest, Sha256};
+
+pub use result::{RawResult, RuleLevel};
+
+use crate::{Error, EvidenceError};
+
+/// One Rego module's text and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFile {
+    /// Path as shown to users (`policies/tests/tests.rego`, or the path given with `-p`).
+    pub path: String,
+    /// The Rego source.
+    pub text: String,
+}
+
+impl PolicyFile {
+    /// SHA-256 of the text, hex.
+    pub fn sha256(&self) -> String {
+        hex::encode(Sha256::digest(self.text.as_bytes()))
+    }
+
+    /// Whether this is a test module (`*_test.rego`), loaded only by `gate test`.
+    pub fn is_test(&self) -> bool {
+        self.path.ends_with("_test.rego")
+    }
+}
+
+/// A set of policy modules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicySet {
+    /// The modules, in load order.
+    pub files: Vec<PolicyFile>,
+}
+
+impl PolicySet {
+    /// The standard policy library embedded in the binary (tests excluded unless asked).
+    pub fn embedded(with_tests: bool) -> Self {
+        let files = embedded::FILES
+            .iter()
+            .map(|(path, text)| PolicyFile {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .filter(|f| with_tests || !f.is_test())
+            .collect();
+        Self { files }
+    }
+
+    /// Every `.rego` file under each path (a file or a folder walked in name order).
+    pub fn load(paths: &[PathBuf], with_tests: bool) -> Result<Self, Error> {
+        let mut files = Vec::new();
+        for p in paths {
+            if fs_err::metadata(p)?.is_dir() {
+                for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
+                    let entry =
+                        entry.map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+                    let path = entry.path();
+                    if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "rego")
+                    {
+                        files.push(read(path)?);
+                    }
+                }
+            } else {
+                files.push(read(p)?);
+            }
+        }
+        files.retain(|f| with_tests || !f.is_test());
+        if files.is_empty() {
+            return Err(Error::Usage(format!(
+                "no .rego files found under {}",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Ok(Self { files })
+    }
+}
+
+fn read(path: &Path) -> Result<PolicyFile, Error> {
+    let text = fs_err::read_to_string(path)?;
+    Ok(PolicyFile {
+        path: crate::evidence::evidence_id(path),
+        text,
+    })
+}
+
+/// A `deny`/`violation`/`warn` rule found in the loaded policies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RuleRef {
+    /// Package path without the `data.` prefix (`gate.tests`).
+    pub package: String,
+    /// `deny`, `violation` or `warn`.
+    pub name: String,
+    /// The file declaring it.
+    pub file: String,
+}
+
+impl RuleRef {
+    /// The rule path, `gate.tests.deny`.
+    pub fn path(&self) -> String {
+        format!("{}.{}", self.package, self.name)
+    }
+}
+
+/// Settings for one evaluation engine.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// What `time.now_ns()` returns.
+    pub now_ns: i64,
+    /// Wall-clock limit on one evaluation.
+    pub timeout: Duration,
+}
+
+/// Compiled policies, ready to evaluate inputs.
+#[derive(Debug)]
+pub struct PolicyEngine {
+    engine: regorus::Engine,
+    rules: Vec<RuleRef>,
+    query: String,
+}
+
+const RULE_NAMES: &[&str] = &["deny", "violation", "warn"];
+
+impl PolicyEngine {
+    /// Parse and compile `set` with `data` documents merged in. Compile errors name the file,
+    /// line and column.
+    pub fn new(set: &PolicySet, data: Vec<Value>, opts: &EngineOptions) -> Result<Self, Error> {
+        let engine = base_engine(set, data, opts)?;
+        let packages =
+            engine
+                .get_policy_package_components()
+                .map_err(|e| Error::PolicyCompile {
+                    message: e.to_string(),
+                })?;
+        let mut rules = Vec::new();
+        for pkg in packages {
+            let package = pkg.components.join(".");
+            for name in RULE_NAMES {
+                let declared = engine
+                    .has_declared_rule_rooted_at(&pkg.source_file, name)
+                    .map_err(|e| Error::PolicyCompile {
+                        message: e.to_string(),
+                    })?;
+                if declared {
+                    rules.push(RuleRef {
+                        package: package.clone(),
+                        name: (*name).to_owned(),
+                        file: pkg.source_file.clone(),
+                    });
+                }
+            }
+        }
+        rules.sort();
+        // The same rule may be declared in several files of one package: evaluate it once.
+        rules.dedup_by(|a, b| a.package == b.package && a.name == b.name);
+        if rules.is_empty() {
+            return Err(Error::NoRules);
+        }
+        let query = build_query(&rules);
+        let mut me = Self {
+            engine,
+            rules,
+            query,
+        };
+        // Compile now (regorus analyses modules on first evaluation) so compile errors surface
+        // before any evidence is judged.
+        me.engine.set_input(Value::new_object());
+        me.engine
+            .eval_query("true".to_owned(), false)
+            .map_err(|e| Error::PolicyCompile {
+                message: e.to_string(),
+            })?;
+        Ok(me)
+    }
+
+    /// An engine with the modules compiled but no deny/warn rule required (for `test_*` rules).
+    pub(crate) fn compile_only(set: &PolicySet, opts: &EngineOptions) -> Result<Self, Error> {
+        let engine = base_engine(set, Vec::new(), opts)?;
+        let mut me = Self {
+            engine,
+            rules: Vec::new(),
+            query: String::new(),
+        };
+        me.engine.set_input(Value::new_object());
+        me.engine
+            .eval_query("true".to_owned(), false)
+            .map_err(|e| Error::PolicyCompile {
+                message: e.to_string(),
+            })?;
+        Ok(me)
+    }
+
+    /// Evaluate one rule by path; errors come back as text.
+    pub(crate) fn eval_rule(&mut self, path: &str) -> Result<Value, String> {
+        self.engine
+            .eval_rule(path.to_owned())
+            .map_err(|e| e.to_string())
+    }
+
+    /// The rules that will be evaluated.
+    pub fn rules(&self) -> &[RuleRef] {
+        &self.rules
+    }
+
+    /// Evaluate every rule against `input`, in one query.
+    pub fn evaluate(&mut self, input: Value) -> Result<Vec<RawResult>, Error> {
+        self.engine.set_input(input);
+        let results = self
+            .engine
+            .eval_query(self.query.clone(), false)
+            .map_err(|e| Error::PolicyEval {
+                rule: "deny/warn rules".to_owned(),
+                message: e.to_string(),
+            })?;
+        let value = results
+            .result
+            .first()
+            .and_then(|r| r.expressions.first())
+            .map(|e| e.value.clone())
+            .unwrap_or(Value::Undefined);
+        let mut out = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let v = &value[i.to_string().as_str()];
+            result::collect(rule, v, &mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+fn base_engine(
+    set: &PolicySet,
+    data: Vec<Value>,
+    opts: &EngineOptions,
+) -> Result<regorus::Engine, Error> {
+    let mut engine = regorus::Engine::new();
+    engine.set_strict_builtin_errors(false);
+    if let Some(limit) = std::num::NonZeroU32::new(1000) {
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: opts.timeout,
+            check_interval: limit,
+        });
+    }
+    let now_ns = opts.now_ns;
+    engine
+        .add_extension(
+            "time.now_ns".to_owned(),
+            0,
+            Box::new(move |_| Ok(Value::from(now_ns))),
+        )
+        .map_err(|e| Error::PolicyCompile {
+            message: e.to_string(),
+        })?;
+    for f in &set.files {
+        engine
+            .add_policy(f.path.clone(), f.text.clone())
+            .map_err(|e| Error::PolicyCompile {
+                message: e.to_string(),
+            })?;
+    }
+    for d in data {
+        engine
+            .add_data(d)
+            .map_err(|e| Error::Usage(format!("data document: {e}")))?;
+    }
+
+    Ok(engine)
+}
+
+/// `{"0": data.p.deny, "1": data.p.warn, …}`: every rule in one evaluation, so the input is
+/// ingested once and helper rules are computed once.
+fn build_query(rules: &[RuleRef]) -> String {
+    let mut q = String::from("{");
+    for (i, r) in rules.iter().enumerate() {
+        if i > 0 {
+            q.push_str(", ");
+        }
+        q.push_str(&format!("\"{i}\": data.{}", r.path()));
+    }
+    q.push('}');
+    q
+}
+
+/// Parse a data document (`-d FILE`, JSON) into a value.
+pub fn read_data(path: &Path) -> Result<Value, Error> {
+    let bytes = fs_err::read(path)?;
+    let wrap = |source: EvidenceError| Error::Data {
+        path: path.to_owned(),
+        problem: source,
+    };
+    let text = crate::evidence::text::decode(&bytes).map_err(wrap)?;
+    let json: serde_json::Value = crate::evidence::json::parse(&text).map_err(wrap)?;
+    if !json.is_object() {
+        return Err(wrap(EvidenceError::new(
+            "a data document must be a JSON object",
+        )));
+    }
+    Ok(Value::from(json))
+}

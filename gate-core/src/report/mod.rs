@@ -1,0 +1,214 @@
+//! The report: verdict, summary and every decision, as data. Renderers turn it into text.
+//!
+//! The JSON form (schema_version 1) is the canonical output; every other format renders from the
+//! same [`Report`].
+
+pub mod json;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::input::EvidenceInfo;
+use crate::policy::{RawResult, RuleLevel};
+
+/// Version of the report's JSON shape.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// Pass or fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No unwaived deny (and no warn with `--fail-on warn`).
+    Pass,
+    /// At least one unwaived deny (or warn with `--fail-on warn`).
+    Fail,
+}
+
+/// What makes the verdict fail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FailOn {
+    /// Denials only (the default).
+    #[default]
+    Deny,
+    /// Denials and warnings.
+    Warn,
+}
+
+/// Counts for the one-line summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Unwaived denials.
+    pub deny: usize,
+    /// Unwaived warnings.
+    pub warn: usize,
+    /// Waived results.
+    pub waived: usize,
+    /// `deny`/`violation`/`warn` rules evaluated.
+    pub rules_evaluated: usize,
+}
+
+/// One decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultEntry {
+    /// `deny` or `warn`.
+    pub level: RuleLevel,
+    /// Stable code (the rule's own, or its rule path).
+    pub code: String,
+    /// What it is about (finding, test, component…).
+    pub subject: String,
+    /// The rule path that produced it.
+    pub rule: String,
+    /// The message.
+    pub message: String,
+    /// Severity, when the rule gave one.
+    pub severity: Option<String>,
+    /// Short title, when the rule gave one.
+    pub title: Option<String>,
+    /// What to do about it.
+    pub remediation: Option<String>,
+    /// Where in the evidence.
+    pub evidence: Vec<serde_json::Value>,
+    /// The waiver that waived it, if any.
+    pub waived_by: Option<serde_json::Value>,
+}
+
+/// A policy file that took part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyInfo {
+    /// Its path.
+    pub path: String,
+    /// SHA-256 of its text.
+    pub sha256: String,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// [`REPORT_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Pass or fail.
+    pub verdict: Verdict,
+    /// Counts.
+    pub summary: Summary,
+    /// Every decision, denials first, then by code and subject.
+    pub results: Vec<ResultEntry>,
+    /// Waivers and what became of them.
+    pub waivers: Vec<serde_json::Value>,
+    /// Evidence read.
+    pub evidence: Vec<EvidenceInfo>,
+    /// Policies evaluated.
+    pub policies: Vec<PolicyInfo>,
+    /// Non-fatal notes.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The evaluation time, RFC 3339.
+    pub now: String,
+}
+
+/// Turn raw rule results into sorted, de-duplicated decisions.
+pub fn decisions(raw: Vec<RawResult>) -> Vec<ResultEntry> {
+    let mut out: Vec<ResultEntry> = raw
+        .into_iter()
+        .map(|r| {
+            let code = r.code.unwrap_or_else(|| r.rule.clone());
+            let subject = r.subject.unwrap_or_else(|| r.message.clone());
+            ResultEntry {
+                level: r.level,
+                code,
+                subject,
+                rule: r.rule,
+                message: r.message,
+                severity: r.severity,
+                title: r.title,
+                remediation: r.remediation,
+                evidence: r.evidence,
+                waived_by: None,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.level, &a.code, &a.subject, &a.message, &a.rule)
+            .cmp(&(b.level, &b.code, &b.subject, &b.message, &b.rule))
+    });
+    // The same decision from the same rule (e.g. a `violation` alias of `deny`) once.
+    out.dedup_by(|a, b| {
+        a.level == b.level && a.code == b.code && a.subject == b.subject && a.message == b.message
+    });
+    out
+}
+
+/// The verdict and summary for a set of decisions.
+pub fn verdict(
+    results: &[ResultEntry],
+    rules_evaluated: usize,
+    fail_on: FailOn,
+) -> (Verdict, Summary) {
+    let mut s = Summary {
+        rules_evaluated,
+        ..Summary::default()
+    };
+    for r in results {
+        if r.waived_by.is_some() {
+            s.waived += 1;
+        } else if r.level == RuleLevel::Deny {
+            s.deny += 1;
+        } else {
+            s.warn += 1;
+        }
+    }
+    let fails = s.deny > 0 || (fail_on == FailOn::Warn && s.warn > 0);
+    (if fails { Verdict::Fail } else { Verdict::Pass }, s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(level: RuleLevel, code: &str, subject: &str) -> RawResult {
+        RawResult {
+            level,
+            rule: "p.deny".into(),
+            file: "p.rego".into(),
+            message: format!("{code} {subject}"),
+            code: Some(code.into()),
+            subject: Some(subject.into()),
+            severity: None,
+            title: None,
+            remediation: None,
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn denials_sort_first_and_duplicates_collapse() {
+        let d = decisions(vec![
+            raw(RuleLevel::Warn, "a", "x"),
+            raw(RuleLevel::Deny, "b", "y"),
+            raw(RuleLevel::Deny, "b", "y"),
+        ]);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].level, RuleLevel::Deny);
+    }
+
+    #[test]
+    fn warnings_fail_only_when_asked() {
+        let d = decisions(vec![raw(RuleLevel::Warn, "a", "x")]);
+        assert_eq!(verdict(&d, 1, FailOn::Deny).0, Verdict::Pass);
+        assert_eq!(verdict(&d, 1, FailOn::Warn).0, Verdict::Fail);
+        let d = decisions(vec![raw(RuleLevel::Deny, "a", "x")]);
+        let (v, s) = verdict(&d, 3, FailOn::Deny);
+        assert_eq!(
+            (v, s.deny, s.warn, s.rules_evaluated),
+            (Verdict::Fail, 1, 0, 3)
+        );
+    }
+
+    #[test]
+    fn missing_code_and_subject_fall_back_to_rule_and_message() {
+        let mut r = raw(RuleLevel::Deny, "a", "x");
+        r.code = None;
+        r.subject = None;
+        let d = decisions(vec![r]);
+        assert_eq!(d[0].code, "p.deny");
+        assert_eq!(d[0].subject, "a x");
+    }
+}

@@ -1,0 +1,82 @@
+# METADATA
+# title: Tests
+# description: Every test that ran passed, and every test report tells the truth about itself.
+package gate.tests
+
+# METADATA
+# title: A test failed or errored
+# custom:
+#   code: tests.failed
+#   severity: high
+#   remediation: Fix the failing test (or the code it tests) and re-run the suite.
+deny contains result if {
+	some tc in input.tests.cases
+	tc.status in {"failed", "errored"}
+	result := {
+		"code": sprintf("tests.%s", [tc.status]),
+		"subject": subject(tc),
+		"msg": sprintf("test `%s` %s%s", [subject(tc), tc.status, detail(tc)]),
+		"severity": "high",
+		"title": "A test failed or errored",
+		"remediation": "Fix the failing test (or the code it tests) and re-run the suite.",
+		"evidence": tc.source,
+	}
+}
+
+# METADATA
+# title: A test report hides failures
+# custom:
+#   code: tests.hidden-failures
+#   severity: high
+#   remediation: Regenerate the report with the test runner; do not edit or merge reports by hand.
+deny contains result if {
+	some report in input.tests.reports
+	some m in report.mismatches
+	result := {
+		"code": "tests.hidden-failures",
+		"subject": sprintf("%s#%s", [report.evidence, m.suite]),
+		"msg": sprintf(
+			"suite `%s` claims %d failures and %d errors but only %d failed and %d errored test cases are in the report",
+			[m.suite, m.claimed_failures, m.claimed_errors, m.found_failures, m.found_errors],
+		),
+		"severity": "high",
+		"title": "A test report hides failures",
+		"remediation": "Regenerate the report with the test runner; do not edit or merge reports by hand.",
+		"evidence": m.source,
+	}
+}
+
+# METADATA
+# title: Test evidence with no tests
+# custom:
+#   code: tests.none
+#   severity: medium
+#   remediation: Check that the test step ran and that the report path points at its output.
+warn contains result if {
+	some report in input.tests.reports
+	report.summary.total == 0
+	result := {
+		"code": "tests.none",
+		"subject": report.evidence,
+		"msg": sprintf("test report `%s` contains no test cases", [report.evidence]),
+		"severity": "medium",
+		"title": "Test evidence with no tests",
+		"remediation": "Check that the test step ran and that the report path points at its output.",
+		"evidence": {"evidence": report.evidence},
+	}
+}
+
+subject(tc) := sprintf("%s::%s", [tc.classname, tc.name]) if tc.classname != ""
+
+subject(tc) := tc.name if tc.classname == ""
+
+detail(tc) := sprintf(": %s", [first_line(tc.message)]) if {
+	is_string(tc.message)
+	tc.message != ""
+}
+
+detail(tc) := "" if not is_string(tc.message)
+
+detail(tc) := "" if tc.message == ""
+
+first_line(s) := trim_space(split(s, "\n")[0])

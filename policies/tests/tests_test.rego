@@ -1,0 +1,80 @@
+package gate.tests_test
+
+import data.gate.tests
+
+src := {"evidence": "junit.xml", "line": 3, "column": 5}
+
+case(classname, name, status, message) := {
+	"suite": "s",
+	"classname": classname,
+	"name": name,
+	"status": status,
+	"message": message,
+	"duration_s": 0.1,
+	"flaky": false,
+	"source": src,
+}
+
+report(total, mismatches) := {
+	"evidence": "junit.xml",
+	"summary": {"total": total, "passed": total, "failed": 0, "errored": 0, "skipped": 0},
+	"mismatches": mismatches,
+}
+
+test_failed_test_is_denied_with_its_name_and_source if {
+	results := tests.deny with input as {"tests": {
+		"cases": [case("pkg.mod", "test_a", "failed", "assert 1 == 2\nmore")],
+		"reports": [report(1, [])],
+	}}
+	count(results) == 1
+	some r in results
+	r.code == "tests.failed"
+	r.subject == "pkg.mod::test_a"
+	r.msg == "test `pkg.mod::test_a` failed: assert 1 == 2"
+	r.evidence == src
+}
+
+test_errored_test_has_its_own_code if {
+	results := tests.deny with input as {"tests": {
+		"cases": [case("", "setup", "errored", null)],
+		"reports": [report(1, [])],
+	}}
+	some r in results
+	r.code == "tests.errored"
+	r.msg == "test `setup` errored"
+}
+
+test_passed_and_skipped_tests_are_not_denied if {
+	results := tests.deny with input as {"tests": {
+		"cases": [case("c", "a", "passed", null), case("c", "b", "skipped", "xfail")],
+		"reports": [report(2, [])],
+	}}
+	count(results) == 0
+}
+
+test_hidden_failures_are_denied if {
+	m := {
+		"suite": "unit",
+		"claimed_failures": 2,
+		"claimed_errors": 0,
+		"found_failures": 0,
+		"found_errors": 0,
+		"source": src,
+	}
+	results := tests.deny with input as {"tests": {"cases": [], "reports": [report(3, [m])]}}
+	some r in results
+	r.code == "tests.hidden-failures"
+	contains(r.msg, "claims 2 failures")
+}
+
+test_empty_report_warns if {
+	results := tests.warn with input as {"tests": {"cases": [], "reports": [report(0, [])]}}
+	some r in results
+	r.code == "tests.none"
+	r.subject == "junit.xml"
+}
+
+test_non_empty_report_does_not_warn if {
+	results := tests.warn with input as {"tests": {"cases": [], "reports": [report(4, [])]}}
+	count(results) == 0
+}

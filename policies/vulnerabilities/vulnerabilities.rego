@@ -1,0 +1,85 @@
+# METADATA
+# title: Vulnerabilities
+# description: |
+#   No known vulnerability at a blocking severity ships when a fixed version exists.
+#   The blocking severities are data: `data.gate.config.vulnerabilities.blocking_severities`
+#   (default `["critical", "high"]`).
+package gate.vulnerabilities
+
+default_blocking := ["critical", "high"]
+
+blocking := {s | some s in object.get(data, ["gate", "config", "vulnerabilities", "blocking_severities"], default_blocking)}
+
+# Open vulnerability findings: not suppressed by the tool.
+open contains f if {
+	some f in input.findings
+	f.kind == "vulnerability"
+	not f.suppressed
+	f.severity in blocking
+}
+
+fixable(f) if f.fix_state == "fixed"
+
+fixable(f) if count(f.fixed_in) > 0
+
+package_name(f) := sprintf("%s %s", [f.package.name, f.package.version]) if is_string(f.package.version)
+
+package_name(f) := f.package.name if not is_string(f.package.version)
+
+# METADATA
+# title: A fixable vulnerability at a blocking severity
+# custom:
+#   code: vulnerabilities.fixable
+#   severity: high
+#   remediation: Upgrade the package to a fixed version, or waive the finding with an owner and an expiry.
+deny contains result if {
+	some f in open
+	fixable(f)
+	result := {
+		"code": "vulnerabilities.fixable",
+		"subject": sprintf("%s@%s", [f.id, subject_package(f)]),
+		"msg": sprintf("%s %s in %s, fixed in %s (reported by %s)", [
+			f.severity, f.id, package_name(f), concat(", ", f.fixed_in), f.tool,
+		]),
+		"severity": f.severity,
+		"title": "A fixable vulnerability at a blocking severity",
+		"remediation": sprintf("Upgrade %s to %s or later.", [f.package.name, min_fixed(f)]),
+		"evidence": f.source,
+	}
+}
+
+# METADATA
+# title: A vulnerability at a blocking severity with no fix yet
+# custom:
+#   code: vulnerabilities.unfixable
+#   severity: medium
+#   remediation: Check whether the vulnerable code is reachable; mitigate, or waive with an owner and an expiry.
+warn contains result if {
+	some f in open
+	not fixable(f)
+	result := {
+		"code": "vulnerabilities.unfixable",
+		"subject": sprintf("%s@%s", [f.id, subject_package(f)]),
+		"msg": sprintf("%s %s in %s has no fix yet (reported by %s)", [f.severity, f.id, package_name(f), f.tool]),
+		"severity": f.severity,
+		"title": "A vulnerability at a blocking severity with no fix yet",
+		"remediation": "Check whether the vulnerable code is reachable; mitigate it, or waive the finding with an owner and an expiry.",
+		"evidence": f.source,
+	}
+}
+
+subject_package(f) := f.package.purl if is_string(f.package.purl)
+
+subject_package(f) := sprintf("%s@%s", [f.package.name, f.package.version]) if {
+	not is_string(f.package.purl)
+	is_string(f.package.version)
+}
+
+subject_package(f) := f.package.name if {
+	not is_string(f.package.purl)
+	not is_string(f.package.version)
+}
+
+min_fixed(f) := f.fixed_in[0] if count(f.fixed_in) > 0
+
+min_fixed(f) := "a fixed version" if count(f.fixed_in) == 0

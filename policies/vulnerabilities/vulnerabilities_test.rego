@@ -1,0 +1,70 @@
+package gate.vulnerabilities_test
+
+import data.gate.vulnerabilities
+
+finding(severity, fix_state, fixed_in) := {
+	"id": "CVE-2021-44228",
+	"aliases": ["GHSA-jfh8-c2jp-5v3q"],
+	"tool": "grype",
+	"kind": "vulnerability",
+	"severity": severity,
+	"fix_state": fix_state,
+	"fixed_in": fixed_in,
+	"suppressed": false,
+	"package": {
+		"name": "log4j-core",
+		"version": "2.14.1",
+		"purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+		"type": "java-archive",
+	},
+	"source": {"evidence": "grype.json", "pointer": "/matches/0"},
+}
+
+test_fixable_critical_is_denied_with_subject_and_remediation if {
+	results := vulnerabilities.deny with input as {"findings": [finding("critical", "fixed", ["2.15.0"])]}
+	count(results) == 1
+	some r in results
+	r.code == "vulnerabilities.fixable"
+	r.subject == "CVE-2021-44228@pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+	r.msg == "critical CVE-2021-44228 in log4j-core 2.14.1, fixed in 2.15.0 (reported by grype)"
+	r.remediation == "Upgrade log4j-core to 2.15.0 or later."
+	r.evidence.pointer == "/matches/0"
+}
+
+test_unfixable_high_warns if {
+	inp := {"findings": [finding("high", "not-fixed", [])]}
+	count(vulnerabilities.deny) == 0 with input as inp
+	results := vulnerabilities.warn with input as inp
+	some r in results
+	r.code == "vulnerabilities.unfixable"
+}
+
+test_medium_is_not_blocking_by_default if {
+	inp := {"findings": [finding("medium", "fixed", ["2.15.0"])]}
+	count(vulnerabilities.deny) == 0 with input as inp
+	count(vulnerabilities.warn) == 0 with input as inp
+}
+
+test_blocking_severities_come_from_data if {
+	inp := {"findings": [finding("medium", "fixed", ["2.15.0"])]}
+	results := vulnerabilities.deny with input as inp
+		with data.gate.config.vulnerabilities.blocking_severities as ["critical", "high", "medium"]
+	count(results) == 1
+}
+
+test_suppressed_findings_are_not_judged if {
+	f := object.union(finding("critical", "fixed", ["2.15.0"]), {"suppressed": true})
+	count(vulnerabilities.deny) == 0 with input as {"findings": [f]}
+}
+
+test_code_findings_are_not_vulnerabilities if {
+	f := object.union(finding("critical", "fixed", ["2.15.0"]), {"kind": "code"})
+	count(vulnerabilities.deny) == 0 with input as {"findings": [f]}
+}
+
+test_package_without_purl_uses_name_and_version if {
+	f := object.union(finding("high", "fixed", ["2.15.0"]), {"package": {"name": "x", "version": "1", "purl": null, "type": null}})
+	results := vulnerabilities.deny with input as {"findings": [f]}
+	some r in results
+	r.subject == "CVE-2021-44228@x@1"
+}
