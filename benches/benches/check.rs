@@ -1,1 +1,99 @@
-fn main() {}
+//! The big gate, in process: a full `gate check` over the generated big evidence set (10k SBOM
+//! components, 5k Grype matches, 20k test cases) with the embedded policies, and each of its
+//! stages alone, so a regression can be located.
+//!
+//! The evidence is generated once per process into a temporary folder. Every routine takes a
+//! few hundred milliseconds at most, so the group samples flat with a small sample size.
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark whose setup fails must stop at once, loudly"
+)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, SamplingMode};
+use gate_benches::{generate, Sizes};
+use gate_core::check::{self, CheckOptions};
+use gate_core::evidence;
+use gate_core::policy::{EngineOptions, PolicyEngine, PolicySet};
+
+/// The evaluation time of every run (the big-gate harness's default `--now`).
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+fn big_gate(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let files = generate(dir.path(), Sizes::BIG).expect("the big evidence set is written");
+    let now = check::parse_now(NOW).expect("NOW is RFC 3339");
+
+    let mut group = c.benchmark_group("big_gate");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+
+    // (a) The whole check, as `gate check --now NOW FILES…` runs it, minus process start and
+    // rendering: compile the embedded policies, read the evidence, build the input, evaluate,
+    // decide.
+    let opts = CheckOptions {
+        evidence: files.clone(),
+        now: Some(now),
+        ..CheckOptions::default()
+    };
+    group.bench_function("full_check_big", |b| {
+        b.iter(|| check::run(black_box(&opts)).expect("the check runs"))
+    });
+
+    // (b) The stages. Reading: every file, then each file alone.
+    group.bench_function("evidence_collect_big", |b| {
+        b.iter_with_large_drop(|| evidence::collect(black_box(&files)).expect("evidence reads"))
+    });
+    for (kind, file) in ["cyclonedx", "grype", "junit"].iter().zip(&files) {
+        let one: Vec<PathBuf> = vec![file.clone()];
+        group.bench_function(format!("evidence_collect_big/{kind}"), |b| {
+            b.iter_with_large_drop(|| evidence::collect(black_box(&one)).expect("evidence reads"))
+        });
+    }
+
+    // Reading and normalising into the `input` document (collect plus assembling the input).
+    group.bench_function("inspect_big", |b| {
+        b.iter_with_large_drop(|| check::inspect(black_box(&files), Some(now)).expect("inspect"))
+    });
+
+    // The input document as a regorus value (no JSON text in between).
+    let (input, _collected) = check::inspect(&files, Some(now)).expect("inspect");
+    group.bench_function("input_to_value", |b| {
+        b.iter_with_large_drop(|| black_box(&input).to_value().expect("to_value"))
+    });
+
+    // Compiling the embedded policies (done once per check).
+    let set = PolicySet::embedded(false);
+    let engine_opts = EngineOptions {
+        now_ns: now.timestamp_nanos_opt().unwrap_or(i64::MAX),
+        timeout: Duration::from_secs(60),
+    };
+    group.bench_function("policy_compile", |b| {
+        b.iter_with_large_drop(|| {
+            PolicyEngine::new(black_box(&set), Vec::new(), &engine_opts).expect("policies compile")
+        })
+    });
+
+    // Evaluating every deny/warn rule over the prepared input value, with compiled policies.
+    let value = input.to_value().expect("to_value");
+    drop(input);
+    let mut engine = PolicyEngine::new(&set, Vec::new(), &engine_opts).expect("policies compile");
+    group.bench_function("policy_eval", |b| {
+        b.iter_with_large_drop(|| {
+            engine
+                .evaluate(black_box(value.clone()))
+                .expect("evaluates")
+        })
+    });
+
+    group.finish();
+    drop(dir);
+}
+
+criterion_group!(benches, big_gate);
+criterion_main!(benches);

@@ -20,7 +20,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 fn check(a: CheckArgs) -> Result<ExitCode, Error> {
-    let outputs = a.output.iter().map(|o| parse_output(o)).collect::<Result<Vec<_>, _>>()?;
+    let outputs = a
+        .output
+        .iter()
+        .map(|o| parse_output(o))
+        .collect::<Result<Vec<_>, _>>()?;
     let now = a.now.as_deref().map(check::parse_now).transpose()?;
     let opts = CheckOptions {
         evidence: a.evidence,
@@ -59,13 +63,19 @@ fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
 }
 
 fn parse_output(spec: &str) -> Result<(Format, std::path::PathBuf), Error> {
-    let (format, path) = spec
-        .split_once('=')
-        .ok_or_else(|| Error::Usage(format!("-o `{spec}`: expected FORMAT=PATH, e.g. json=report.json")))?;
+    let (format, path) = spec.split_once('=').ok_or_else(|| {
+        Error::Usage(format!(
+            "-o `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
+        ))
+    })?;
     let format = match format {
         "human" => Format::Human,
         "json" => Format::Json,
-        other => return Err(Error::Usage(format!("-o `{spec}`: unknown format `{other}` (human, json)"))),
+        other => {
+            return Err(Error::Usage(format!(
+                "-o `{spec}`: unknown format `{other}` (human, json)"
+            )))
+        }
     };
     Ok((format, path.into()))
 }

@@ -14,9 +14,18 @@ use miette::{
 /// Warnings shown in full before the rest are counted.
 const MAX_WARNINGS_SHOWN: usize = 20;
 
+/// Evidence lines longer than this (minified JSON, one-line XML) are not quoted.
+const MAX_QUOTED_LINE: usize = 240;
+
 fn handler(color: bool) -> GraphicalReportHandler {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100)
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(100)
 }
 
 /// One result as a miette diagnostic.
@@ -49,14 +58,19 @@ impl miette::Diagnostic for ResultDiag {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".to_owned()), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".to_owned()),
+            span,
+        ))))
     }
 }
 
@@ -80,7 +94,10 @@ fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
         start += text.get(start..)?.find('\n')? + 1;
     }
     let rest = text.get(start..)?;
-    let col = rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i);
+    let col = rest
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
     Some(start + col)
 }
 
@@ -89,7 +106,10 @@ fn location(ev: &serde_json::Value) -> Option<String> {
     if let Some(p) = ev.get("pointer").and_then(|p| p.as_str()) {
         return Some(format!("{file}#{p}"));
     }
-    match (ev.get("line").and_then(|l| l.as_u64()), ev.get("column").and_then(|c| c.as_u64())) {
+    match (
+        ev.get("line").and_then(|l| l.as_u64()),
+        ev.get("column").and_then(|c| c.as_u64()),
+    ) {
         (Some(l), Some(c)) => Some(format!("{file}:{l}:{c}")),
         (Some(l), None) => Some(format!("{file}:{l}")),
         _ => Some(file.to_owned()),
@@ -122,8 +142,17 @@ fn diag(r: &ResultEntry, sources: &mut Sources) -> ResultDiag {
         let col = ev.get("column").and_then(|c| c.as_u64()).unwrap_or(1);
         if let (Some(file), Some(line)) = (file, line) {
             if let Some(src) = sources.get(file) {
-                if let Some(at) = offset(src, line as usize, col as usize) {
-                    let len = src.get(at..).and_then(|s| s.find(['\n', ' ', '>'])).unwrap_or(0).max(1);
+                let text_line = src
+                    .lines()
+                    .nth((line as usize).saturating_sub(1))
+                    .unwrap_or("");
+                let short = text_line.chars().count() <= MAX_QUOTED_LINE;
+                if let Some(at) = offset(src, line as usize, col as usize).filter(|_| short) {
+                    let len = src
+                        .get(at..)
+                        .and_then(|s| s.find(['\n', ' ', '>']))
+                        .unwrap_or(0)
+                        .max(1);
                     d.span = Some(SourceSpan::from((at, len)));
                     d.source = Some(NamedSource::new(file, src.clone()));
                 }
@@ -147,13 +176,18 @@ pub fn render(report: &Report, color: bool) -> String {
             warnings_shown += 1;
         }
         let d = diag(r, &mut sources);
+        if !out.is_empty() {
+            out.push('\n');
+        }
         if handler.render_report(&mut out, &d).is_err() {
             out.push_str(&format!("{}: {}\n", r.code, r.message));
         }
     }
     let hidden = report.summary.warn.saturating_sub(warnings_shown);
     if hidden > 0 {
-        out.push_str(&format!("\n… and {hidden} more warnings (see them all with `-f json`)\n"));
+        out.push_str(&format!(
+            "\n… and {hidden} more warnings (see them all with `-f json`)\n"
+        ));
     }
     let s = &report.summary;
     let verdict = match report.verdict {

@@ -677,6 +677,11 @@ mod tests {
         assert_eq!(p.facts.components.len(), depth);
         assert_eq!(p.facts.components[depth - 1].name.as_deref(), Some("c59"));
 
+        // A schema error at the deepest level: the field-path re-parse does not overflow either.
+        let bad = text.replacen(r#""name":"c59""#, r#""name":59"#, 1);
+        let e = err(&doc("1.5", &format!(",\"components\":[{bad}]")));
+        assert!(e.message.contains(&"components[0].".repeat(59)), "{e:?}");
+
         // Beyond it: refused, not overflowed.
         let depth = 200;
         let mut text = String::new();
@@ -742,7 +747,7 @@ mod tests {
             return;
         };
         let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("EXPECTED.json")).unwrap())
+            serde_json::from_str(&fs_err::read_to_string(dir.join("EXPECTED.json")).unwrap())
                 .unwrap();
         let (mut compared, mut crate_refused, mut components) = (0, Vec::new(), 0);
         let mut failures = Vec::new();
@@ -752,7 +757,7 @@ mod tests {
             {
                 continue;
             }
-            let text = std::fs::read_to_string(dir.join(rel)).unwrap();
+            let text = fs_err::read_to_string(dir.join(rel)).unwrap();
             if text.trim_start().starts_with('<') {
                 continue;
             }

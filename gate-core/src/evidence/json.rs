@@ -42,6 +42,10 @@ pub fn convert(e: &serde_json::Error, path: Option<&str>) -> EvidenceError {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             if msg == "recursion limit exceeded" {
                 "JSON nested deeper than 128 levels".to_owned()
+            } else if msg == "number out of range" {
+                "JSON number out of range".to_owned()
+            } else if msg.contains("surrogate") || msg == "unexpected end of hex escape" {
+                format!("JSON string with an unpaired UTF-16 surrogate escape ({msg})")
             } else {
                 format!("not well-formed JSON: {msg}")
             }
@@ -64,6 +68,10 @@ pub fn convert(e: &serde_json::Error, path: Option<&str>) -> EvidenceError {
 pub struct Probe {
     /// `true` when the document is a JSON object (otherwise an array or a scalar).
     pub is_object: bool,
+    /// `true` when the document is a JSON array.
+    pub is_array: bool,
+    /// For an array whose first element is an object: that object's keys.
+    pub first_element_keys: Vec<String>,
     /// Every top-level key, with its value when that value is a string, number or bool.
     pub keys: BTreeMap<String, Option<String>>,
 }
@@ -76,6 +84,12 @@ impl Probe {
             Top::Object(keys) => Probe {
                 is_object: true,
                 keys,
+                ..Probe::default()
+            },
+            Top::Array(first_element_keys) => Probe {
+                is_array: true,
+                first_element_keys,
+                ..Probe::default()
             },
             Top::Other => Probe::default(),
         })
@@ -94,6 +108,7 @@ impl Probe {
 
 enum Top {
     Object(BTreeMap<String, Option<String>>),
+    Array(Vec<String>),
     Other,
 }
 
@@ -126,8 +141,12 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        let first = seq
+            .next_element::<FirstKeys>()?
+            .map(|f| f.0)
+            .unwrap_or_default();
         while seq.next_element::<Valid>()?.is_some() {}
-        Ok(Top::Other)
+        Ok(Top::Array(first))
     }
 
     fn visit_str<E>(self, _: &str) -> Result<Top, E> {
@@ -147,6 +166,55 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
     fn visit_unit<E>(self) -> Result<Top, E> {
         Ok(Top::Other)
+    }
+}
+
+/// The keys of an object (validated like [`Valid`]); empty for any other value.
+struct FirstKeys(Vec<String>);
+
+impl<'de> Deserialize<'de> for FirstKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FirstKeysVisitor)
+    }
+}
+
+struct FirstKeysVisitor;
+
+impl<'de> Visitor<'de> for FirstKeysVisitor {
+    type Value = FirstKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FirstKeys, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<Valid>()?;
+            keys.push(key);
+        }
+        Ok(FirstKeys(keys))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FirstKeys, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(FirstKeys(Vec::new()))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<FirstKeys, E> {
+        Ok(FirstKeys(Vec::new()))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<FirstKeys, E> {
+        Ok(FirstKeys(Vec::new()))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<FirstKeys, E> {
+        Ok(FirstKeys(Vec::new()))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<FirstKeys, E> {
+        Ok(FirstKeys(Vec::new()))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<FirstKeys, E> {
+        Ok(FirstKeys(Vec::new()))
+    }
+    fn visit_unit<E>(self) -> Result<FirstKeys, E> {
+        Ok(FirstKeys(Vec::new()))
     }
 }
 
@@ -307,10 +375,10 @@ mod tests {
         let e = Probe::read(&format!("{{\"a\": {deep}}}")).unwrap_err();
         assert!(e.message.contains("nested deeper"), "{e:?}");
         let e = Probe::read("{\"a\": {\"b\": \"\\ud800x\"}}").unwrap_err();
-        assert!(e.message.starts_with("not well-formed JSON"), "{e:?}");
+        assert!(e.message.contains("unpaired UTF-16 surrogate"), "{e:?}");
         assert_eq!(e.column, Some(20));
         let e = Probe::read("{\"a\": [1e400]}").unwrap_err();
-        assert!(e.message.contains("out of range"), "{e:?}");
+        assert_eq!(e.message, "JSON number out of range");
     }
 
     #[test]

@@ -112,6 +112,10 @@ pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
 }
 
 fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
+    if p.is_array && p.first_element_keys.iter().any(|k| k == "Target") {
+        // Trivy's older report form: a list of results.
+        return Ok(Detected::Known(Kind::Trivy));
+    }
     if !p.is_object {
         return Ok(Detected::Unknown(
             "a JSON document whose top level is not an object".into(),
@@ -134,7 +138,7 @@ fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
             "CycloneDX-shaped document (specVersion, components) without the required `bomFormat`",
         ));
     }
-    if p.has("matches") && (p.has("descriptor") || p.has("source")) {
+    if p.has("matches") {
         return Ok(Detected::Known(Kind::Grype));
     }
     if p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results")) {
@@ -172,6 +176,7 @@ pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Erro
         Kind::Junit => junit::read(id, &text),
         Kind::Sarif => sarif::read(id, &text),
         Kind::Grype => grype::read(id, &text),
+        Kind::Trivy if text.trim_start().starts_with('[') => trivy::read_list(id, &text),
         Kind::Trivy => trivy::read(id, &text),
         Kind::CycloneDx => cyclonedx::read(id, &text),
     }
@@ -255,6 +260,7 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
                 continue;
             }
         }
+        let explicit = explicit || name_claims_kind(&path);
         match read_file(&path, &id)? {
             Ok(ev) => {
                 out.diagnostics.extend(ev.diagnostics.iter().cloned());
@@ -265,6 +271,27 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
         }
     }
     Ok(out)
+}
+
+/// File names that claim an evidence kind: such a file found while walking must be readable.
+fn name_claims_kind(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [
+        ".sarif",
+        ".sarif.json",
+        ".cdx.json",
+        ".cdx.xml",
+        ".bom.json",
+        ".spdx.json",
+        ".intoto.json",
+        ".sigstore.json",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix))
 }
 
 fn skipped(id: &str, reason: &str) -> Diagnostic {
@@ -307,6 +334,24 @@ mod tests {
         );
         assert!(matches!(k(r#"{"name":"x"}"#), Detected::Unknown(_)));
         assert!(matches!(k("hello"), Detected::Unknown(_)));
+    }
+
+    #[test]
+    fn trivy_list_form_and_bare_grype_are_detected() {
+        let k = |t: &str| detect(t).unwrap();
+        assert_eq!(
+            k(r#"[{"Target":"a","Vulnerabilities":[]}]"#),
+            Detected::Known(Kind::Trivy)
+        );
+        assert_eq!(k(r#"{"matches":[]}"#), Detected::Known(Kind::Grype));
+        assert!(matches!(k(r#"[{"name":"x"}]"#), Detected::Unknown(_)));
+    }
+
+    #[test]
+    fn names_that_claim_a_kind() {
+        assert!(name_claims_kind(Path::new("a/b.sarif")));
+        assert!(name_claims_kind(Path::new("sbom.CDX.json")));
+        assert!(!name_claims_kind(Path::new("package.json")));
     }
 
     #[test]

@@ -14,6 +14,8 @@
 //! field path, line and column); a log without `runs`, a run without `tool.driver.name`, a
 //! result without a `message` that has `text` or `id` is refused with the path. Everything else
 //! in the document is skipped without being built.
+//! What is skipped has already been checked by detection ([`json::Probe`] decodes every value
+//! once), so numbers out of range, unpaired surrogates and deep nesting are refused there.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -38,10 +40,11 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         Err(e) => return Err(version_problem(text).unwrap_or(e)),
     };
     check_version(&log.version)?;
-    check_skipped_values(text)?;
     let runs = match log.runs {
         Field::Missing => {
-            return Err(EvidenceError::new("SARIF log without the required 'runs' property"))
+            return Err(EvidenceError::new(
+                "SARIF log without the required 'runs' property",
+            ))
         }
         Field::Null => Vec::new(),
         Field::Present(runs) => runs,
@@ -64,7 +67,10 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         })?;
         producer.get_or_insert_with(|| Producer {
             name: name.to_owned(),
-            version: driver.version.clone().or_else(|| driver.semantic_version.clone()),
+            version: driver
+                .version
+                .clone()
+                .or_else(|| driver.semantic_version.clone()),
         });
         let ctx = RunContext::new(run, tool, driver, name);
         for (i, result) in run.results.iter().flatten().enumerate() {
@@ -75,8 +81,14 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
 
     Ok(Parsed {
         format_version: Some(VERSION.to_owned()),
-        producer: producer.unwrap_or_else(|| Producer { name: "unknown".to_owned(), version: None }),
-        facts: Facts { findings, ..Facts::default() },
+        producer: producer.unwrap_or_else(|| Producer {
+            name: "unknown".to_owned(),
+            version: None,
+        }),
+        facts: Facts {
+            findings,
+            ..Facts::default()
+        },
         diagnostics: Vec::new(),
     })
 }
@@ -95,7 +107,9 @@ fn check_version(version: &Field<String>) -> Result<(), EvidenceError> {
 }
 
 fn not_a_string() -> EvidenceError {
-    EvidenceError::new(format!("SARIF version is not a string (only \"{VERSION}\" is supported)"))
+    EvidenceError::new(format!(
+        "SARIF version is not a string (only \"{VERSION}\" is supported)"
+    ))
 }
 
 /// After a failed typed parse: the version problem, if the log has one.
@@ -131,7 +145,14 @@ impl<'a> RunContext<'a> {
                 driver_rules.entry(rid).or_insert(rule);
             }
         }
-        Self { run, tool, driver, tool_name, kind: finding_kind(tool_name), driver_rules }
+        Self {
+            run,
+            tool,
+            driver,
+            tool_name,
+            kind: finding_kind(tool_name),
+            driver_rules,
+        }
     }
 
     fn finding(
@@ -144,12 +165,22 @@ impl<'a> RunContext<'a> {
         let message = result
             .message
             .as_ref()
-            .filter(|m| m.text.is_some() || m.id.is_some())
-            .ok_or_else(|| {
-                EvidenceError::new(format!(
+            .filter(|m| m.text.is_some() || m.id.is_some());
+        // Real tools (flawfinder) write `pass` results without a message; only results that
+        // report a problem must say what it is.
+        let reports_problem = matches!(
+            result.kind,
+            None | Some(ResultKind::Fail) | Some(ResultKind::Open) | Some(ResultKind::Review)
+        );
+        let message = match message {
+            Some(m) => Some(m),
+            None if !reports_problem => None,
+            None => {
+                return Err(EvidenceError::new(format!(
                     "SARIF runs[{r}].results[{i}] has no 'message' with 'text' or 'id'"
-                ))
-            })?;
+                )))
+            }
+        };
         let (component, rule) = self.rule_of(result);
         let id = result
             .rule_id
@@ -165,8 +196,13 @@ impl<'a> RunContext<'a> {
         );
         let level = result
             .level
-            .or_else(|| (!matches!(result.kind, None | Some(ResultKind::Fail))).then_some(Level::None))
-            .or_else(|| rule.and_then(|x| x.default_configuration.as_ref()).and_then(|c| c.level))
+            .or_else(|| {
+                (!matches!(result.kind, None | Some(ResultKind::Fail))).then_some(Level::None)
+            })
+            .or_else(|| {
+                rule.and_then(|x| x.default_configuration.as_ref())
+                    .and_then(|c| c.level)
+            })
             .unwrap_or(Level::Warning);
         let score = security_severity(result.properties.as_ref())
             .or_else(|| security_severity(rule.and_then(|x| x.properties.as_ref())));
@@ -188,7 +224,9 @@ impl<'a> RunContext<'a> {
             fixed_in: Vec::new(),
             location: self.location(result),
             rule: rule_id,
-            message: message_text(message, rule, component, self.driver),
+            message: message
+                .map(|m| message_text(m, rule, component, self.driver))
+                .unwrap_or_default(),
             suppressed: is_suppressed(result.suppressions.as_deref()),
             baseline_state: result.baseline_state.clone(),
             source: Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
@@ -206,21 +244,30 @@ impl<'a> RunContext<'a> {
         let Some(component) = component else {
             return (self.driver, None);
         };
-        let index = reference.and_then(|x| x.index).or(result.rule_index).filter(|&n| n >= 0);
+        let index = reference
+            .and_then(|x| x.index)
+            .or(result.rule_index)
+            .filter(|&n| n >= 0);
         if let Some(n) = index {
             let by_index = usize::try_from(n)
                 .ok()
                 .and_then(|n| component.rules.as_deref().and_then(|rules| rules.get(n)));
             return (component, by_index);
         }
-        let id = result.rule_id.as_deref().or_else(|| reference.and_then(|x| x.id.as_deref()));
+        let id = result
+            .rule_id
+            .as_deref()
+            .or_else(|| reference.and_then(|x| x.id.as_deref()));
         let Some(id) = id else {
             return (component, None);
         };
         // A hierarchical rule id (`C2001/sub`) names the descriptor of its first component.
         let first = id.split_once('/').map_or(id, |(head, _)| head);
         let found = if std::ptr::eq(component, self.driver) {
-            self.driver_rules.get(id).or_else(|| self.driver_rules.get(first)).copied()
+            self.driver_rules
+                .get(id)
+                .or_else(|| self.driver_rules.get(first))
+                .copied()
         } else {
             let rules = component.rules.as_deref().unwrap_or_default();
             let find = |want: &str| rules.iter().find(|x| x.id.as_deref() == Some(want));
@@ -245,7 +292,11 @@ impl<'a> RunContext<'a> {
     /// The first location with a physical location: its URI (or its artifact's), start line
     /// and start column.
     fn location(&self, result: &SarifResult) -> Option<Location> {
-        let physical = result.locations.iter().flatten().find_map(|x| x.physical_location.as_ref())?;
+        let physical = result
+            .locations
+            .iter()
+            .flatten()
+            .find_map(|x| x.physical_location.as_ref())?;
         let artifact = physical.artifact_location.as_ref();
         let path = artifact.and_then(|a| {
             a.uri.clone().or_else(|| {
@@ -279,14 +330,19 @@ fn finding_kind(tool_name: &str) -> FindingKind {
 fn is_suppressed(suppressions: Option<&[Suppression]>) -> bool {
     match suppressions {
         Some(list) if !list.is_empty() => list.iter().all(|s| {
-            !matches!(s.status, Some(SuppressionStatus::Rejected | SuppressionStatus::UnderReview))
+            !matches!(
+                s.status,
+                Some(SuppressionStatus::Rejected | SuppressionStatus::UnderReview)
+            )
         }),
         _ => false,
     }
 }
 
 fn security_severity(properties: Option<&Properties>) -> Option<f64> {
-    properties.and_then(|p| p.security_severity.as_ref()).and_then(|s| s.0)
+    properties
+        .and_then(|p| p.security_severity.as_ref())
+        .and_then(|s| s.0)
 }
 
 /// The message text: `text`, else the rule's (or the component's global) message string named
@@ -299,13 +355,22 @@ fn message_text(
 ) -> String {
     let arguments = message.arguments.as_deref().unwrap_or_default();
     if let Some(text) = message.text.as_deref() {
-        return if arguments.is_empty() { text.to_owned() } else { fill(text, arguments) };
+        return if arguments.is_empty() {
+            text.to_owned()
+        } else {
+            fill(text, arguments)
+        };
     }
     let Some(mid) = message.id.as_deref() else {
         return String::new();
     };
-    fn lookup<'s>(strings: Option<&'s HashMap<String, MessageString>>, mid: &str) -> Option<&'s str> {
-        strings.and_then(|m| m.get(mid)).and_then(|s| s.text.as_deref())
+    fn lookup<'s>(
+        strings: Option<&'s HashMap<String, MessageString>>,
+        mid: &str,
+    ) -> Option<&'s str> {
+        strings
+            .and_then(|m| m.get(mid))
+            .and_then(|s| s.text.as_deref())
     }
     let template = lookup(rule.and_then(|x| x.message_strings.as_ref()), mid)
         .or_else(|| lookup(component.global_message_strings.as_ref(), mid))
@@ -332,7 +397,9 @@ fn fill(template: &str, arguments: &[String]) -> String {
             out.push('}');
             rest = after;
         } else if let Some(inner) = from.strip_prefix('{') {
-            let digits = inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(inner.len());
+            let digits = inner
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(inner.len());
             let (number, tail) = inner.split_at(digits);
             let argument = number.parse::<usize>().ok().and_then(|n| arguments.get(n));
             match (argument, tail.strip_prefix('}')) {
@@ -354,101 +421,6 @@ fn fill(template: &str, arguments: &[String]) -> String {
     out
 }
 
-/// Refuse what serde_json lets through in values a typed reader skips: numbers out of the
-/// range of a double, string escapes with an unpaired UTF-16 surrogate, and nesting deeper
-/// than 128 levels. serde_json checks all three only in values it decodes; values it skips
-/// (unknown fields, `properties` bags) are only checked for syntax.
-///
-/// Runs after a successful typed parse, so `text` is well-formed JSON; on anything else it
-/// still ends without panicking. One pass over the bytes, nothing allocated.
-pub(crate) fn check_skipped_values(text: &str) -> Result<(), EvidenceError> {
-    const MAX_DEPTH: usize = 128;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut depth = 0usize;
-    while let Some(&c) = bytes.get(i) {
-        match c {
-            b'"' => i = skip_string(text, i + 1)?,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(error_at(text, "JSON nested deeper than 128 levels", i));
-                }
-                i += 1;
-            }
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = bytes.get(i) {
-                    i += 1;
-                }
-                let token = text.get(start..i).unwrap_or_default();
-                // Without an exponent, only a number of more than 308 digits can overflow.
-                if (token.contains(['e', 'E']) || token.len() > 300)
-                    && !token.parse::<f64>().is_ok_and(f64::is_finite)
-                {
-                    let shown: String = token.chars().take(24).collect();
-                    return Err(error_at(text, &format!("JSON number {shown} is out of range"), start));
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    Ok(())
-}
-
-/// Skip a string whose opening quote is just before `i`; return the index after its closing
-/// quote. Refuses an escaped surrogate that is not part of a high-low pair.
-fn skip_string(text: &str, mut i: usize) -> Result<usize, EvidenceError> {
-    const LONE: &str = "JSON string with an unpaired UTF-16 surrogate escape";
-    let bytes = text.as_bytes();
-    loop {
-        match bytes.get(i) {
-            None => return Ok(i),
-            Some(b'"') => return Ok(i + 1),
-            Some(b'\\') => {
-                if bytes.get(i + 1) != Some(&b'u') {
-                    i += 2;
-                    continue;
-                }
-                match hex4(bytes, i + 2) {
-                    Some(0xD800..=0xDBFF) => {
-                        let low = if bytes.get(i + 6) == Some(&b'\\') && bytes.get(i + 7) == Some(&b'u')
-                        {
-                            hex4(bytes, i + 8)
-                        } else {
-                            None
-                        };
-                        if !matches!(low, Some(0xDC00..=0xDFFF)) {
-                            return Err(error_at(text, LONE, i));
-                        }
-                        i += 12;
-                    }
-                    Some(0xDC00..=0xDFFF) => return Err(error_at(text, LONE, i)),
-                    _ => i += 6,
-                }
-            }
-            Some(_) => i += 1,
-        }
-    }
-}
-
-fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
-    let digits = bytes.get(at..at + 4)?;
-    digits.iter().try_fold(0u32, |acc, &b| Some(acc * 16 + char::from(b).to_digit(16)?))
-}
-
-/// An error at a byte offset, with a 1-based line and (byte) column as serde_json counts them.
-fn error_at(text: &str, message: &str, offset: usize) -> EvidenceError {
-    let before = text.as_bytes().get(..offset).unwrap_or_default();
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    EvidenceError::at(message, line, column)
-}
-
 // ------------------------------------------------------------------------------------------
 // The typed shape: only what gate reads. serde skips every other field without building it.
 
@@ -462,16 +434,12 @@ struct Log {
 
 /// A property that may be missing, `null`, or present, where the first two mean different
 /// things.
+#[derive(Default)]
 enum Field<T> {
+    #[default]
     Missing,
     Null,
     Present(T),
-}
-
-impl<T> Default for Field<T> {
-    fn default() -> Self {
-        Field::Missing
-    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
@@ -671,7 +639,9 @@ impl<'de> Visitor<'de> for ScoreVisitor {
         f.write_str("a score as a number or a string")
     }
     fn visit_str<E>(self, v: &str) -> Result<Score, E> {
-        Ok(Score(v.trim().parse::<f64>().ok().filter(|s| s.is_finite())))
+        Ok(Score(
+            v.trim().parse::<f64>().ok().filter(|s| s.is_finite()),
+        ))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Score, E> {
         Ok(Score(Some(v).filter(|s| s.is_finite())))
@@ -739,7 +709,13 @@ mod tests {
         );
         let parsed = read("e.sarif", &text).unwrap();
         assert_eq!(parsed.format_version.as_deref(), Some("2.1.0"));
-        assert_eq!(parsed.producer, Producer { name: "t".into(), version: Some("1.2".into()) });
+        assert_eq!(
+            parsed.producer,
+            Producer {
+                name: "t".into(),
+                version: Some("1.2".into())
+            }
+        );
         let f = parsed.facts.findings.into_iter().next().unwrap();
         assert_eq!(f.id, "R1");
         assert_eq!(f.rule.as_deref(), Some("R1"));
@@ -751,14 +727,21 @@ mod tests {
         assert_eq!(f.message, "bad thing");
         assert_eq!(
             f.location,
-            Some(Location { path: Some("src/a.rs".into()), line: Some(7), column: Some(3) })
+            Some(Location {
+                path: Some("src/a.rs".into()),
+                line: Some(7),
+                column: Some(3)
+            })
         );
         assert_eq!(f.baseline_state.as_deref(), Some("new"));
         assert!(!f.suppressed);
         assert!(f.aliases.is_empty());
         assert_eq!(f.package, None);
         assert_eq!(f.fix_state, FixState::Unknown);
-        assert_eq!(f.source, Source::pointer("e.sarif", "/runs/0/results/0".into()));
+        assert_eq!(
+            f.source,
+            Source::pointer("e.sarif", "/runs/0/results/0".into())
+        );
         assert_eq!(f.subject(), "R1@src/a.rs:7");
     }
 
@@ -820,9 +803,21 @@ mod tests {
         assert_eq!((f[0].score, f[0].severity), (Some(7.5), Severity::High));
         assert_eq!(f[0].severity_source.as_deref(), Some("note"));
         assert_eq!((f[1].score, f[1].severity), (Some(3.1), Severity::Low));
-        assert_eq!((f[2].score, f[2].severity), (None, Severity::High), "not a number: level");
-        assert_eq!((f[3].score, f[3].severity), (None, Severity::Low), "not a score: level");
-        assert_eq!((f[4].score, f[4].severity), (Some(9.5), Severity::Critical), "result's own");
+        assert_eq!(
+            (f[2].score, f[2].severity),
+            (None, Severity::High),
+            "not a number: level"
+        );
+        assert_eq!(
+            (f[3].score, f[3].severity),
+            (None, Severity::Low),
+            "not a score: level"
+        );
+        assert_eq!(
+            (f[4].score, f[4].severity),
+            (Some(9.5), Severity::Critical),
+            "result's own"
+        );
     }
 
     #[test]
@@ -833,12 +828,17 @@ mod tests {
             (r#"[{"kind":"external","status":"accepted"}]"#, true),
             (r#"[{"kind":"inSource","status":"underReview"}]"#, false),
             (r#"[{"kind":"inSource","status":"rejected"}]"#, false),
-            (r#"[{"kind":"inSource","status":"accepted"},{"kind":"external","status":"rejected"}]"#, false),
+            (
+                r#"[{"kind":"inSource","status":"accepted"},{"kind":"external","status":"rejected"}]"#,
+                false,
+            ),
         ];
         for (suppressions, want) in cases {
             let f = only(&one_run(
                 "[]",
-                &format!(r#"[{{"ruleId":"R","message":{{"text":"m"}},"suppressions":{suppressions}}}]"#),
+                &format!(
+                    r#"[{{"ruleId":"R","message":{{"text":"m"}},"suppressions":{suppressions}}}]"#
+                ),
             ));
             assert_eq!(f.suppressed, want, "{suppressions}");
         }
@@ -862,7 +862,13 @@ mod tests {
         let f = findings(&text);
         let got: Vec<(&str, Option<&str>, Option<&str>)> = f
             .iter()
-            .map(|x| (x.id.as_str(), x.rule.as_deref(), x.severity_source.as_deref()))
+            .map(|x| {
+                (
+                    x.id.as_str(),
+                    x.rule.as_deref(),
+                    x.severity_source.as_deref(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -887,7 +893,10 @@ mod tests {
             {"ruleId":"C2001","message":{"text":"plain {0}","arguments":["x"]}},
             {"ruleId":"C2001","message":{"text":"no arguments {0}"}}]"#;
         let f = findings(&one_run(rules, results));
-        assert_eq!(f[0].message, "Variable \"count\" is unused; use {braces} {2}");
+        assert_eq!(
+            f[0].message,
+            "Variable \"count\" is unused; use {braces} {2}"
+        );
         assert_eq!(f[1].message, "missing: a, b");
         assert_eq!(f[2].message, "plain x");
         assert_eq!(f[3].message, "no arguments {0}");
@@ -895,8 +904,10 @@ mod tests {
 
     #[test]
     fn global_message_strings_are_used_when_the_rule_has_none() {
-        let text = log(r#"[{"tool":{"driver":{"name":"d","globalMessageStrings":{"g":{"text":"global {0}"}}}},
-            "results":[{"ruleId":"R","message":{"id":"g","arguments":["one"]}}]}]"#);
+        let text = log(
+            r#"[{"tool":{"driver":{"name":"d","globalMessageStrings":{"g":{"text":"global {0}"}}}},
+            "results":[{"ruleId":"R","message":{"id":"g","arguments":["one"]}}]}]"#,
+        );
         assert_eq!(only(&text).message, "global one");
     }
 
@@ -914,7 +925,11 @@ mod tests {
         let f = findings(&text);
         assert_eq!(
             f[0].location,
-            Some(Location { path: Some("lib/x.c".into()), line: Some(2), column: None })
+            Some(Location {
+                path: Some("lib/x.c".into()),
+                line: Some(2),
+                column: None
+            })
         );
         assert_eq!(f[1].location, None);
         assert_eq!(f[2].location, None);
@@ -923,11 +938,19 @@ mod tests {
 
     #[test]
     fn runs_and_producers() {
-        let text = log(r#"[{"tool":{"driver":{"name":"first","semanticVersion":"3.0.0"}},"results":[{"message":{"text":"a"}}]},
+        let text = log(
+            r#"[{"tool":{"driver":{"name":"first","semanticVersion":"3.0.0"}},"results":[{"message":{"text":"a"}}]},
             {"tool":{"driver":{"name":"second"}},"results":null},
-            {"tool":{"driver":{"name":"third"}},"results":[{"message":{"text":"b"}}]}]"#);
+            {"tool":{"driver":{"name":"third"}},"results":[{"message":{"text":"b"}}]}]"#,
+        );
         let parsed = read("e.sarif", &text).unwrap();
-        assert_eq!(parsed.producer, Producer { name: "first".into(), version: Some("3.0.0".into()) });
+        assert_eq!(
+            parsed.producer,
+            Producer {
+                name: "first".into(),
+                version: Some("3.0.0".into())
+            }
+        );
         let f = parsed.facts.findings;
         assert_eq!(f.len(), 2);
         assert_eq!(f[1].tool, "third");
@@ -935,28 +958,48 @@ mod tests {
 
         let none = read("e.sarif", &log("[]")).unwrap();
         assert_eq!(none.producer.name, "unknown");
-        assert!(read("e.sarif", &log("null")).unwrap().facts.findings.is_empty());
+        assert!(read("e.sarif", &log("null"))
+            .unwrap()
+            .facts
+            .findings
+            .is_empty());
     }
 
     #[test]
     fn secret_scanners_report_secrets() {
-        let text = log(r#"[{"tool":{"driver":{"name":"gitleaks"}},"results":[{"message":{"text":"AWS key"}}]}]"#);
+        let text = log(
+            r#"[{"tool":{"driver":{"name":"gitleaks"}},"results":[{"message":{"text":"AWS key"}}]}]"#,
+        );
         assert_eq!(only(&text).kind, FindingKind::Secret);
     }
 
     #[test]
     fn refuses_other_versions() {
         let e = refused(r#"{"version":"2.0.0","runs":[]}"#);
-        assert_eq!(e.message, "SARIF version '2.0.0' is not supported (only 2.1.0)");
+        assert_eq!(
+            e.message,
+            "SARIF version '2.0.0' is not supported (only 2.1.0)"
+        );
         let e = refused(r#"{"runs":[]}"#);
         assert!(e.message.starts_with("SARIF version is missing"), "{e:?}");
         let e = refused(r#"{"version":2.1,"runs":[]}"#);
-        assert_eq!(e.message, "SARIF version '2.1' is not supported (only 2.1.0)");
+        assert_eq!(
+            e.message,
+            "SARIF version '2.1' is not supported (only 2.1.0)"
+        );
         let e = refused(r#"{"version":null,"runs":[]}"#);
-        assert!(e.message.starts_with("SARIF version is not a string"), "{e:?}");
+        assert!(
+            e.message.starts_with("SARIF version is not a string"),
+            "{e:?}"
+        );
         // A 1.0.0 log breaks 2.1.0's shape; the version is what gets reported.
-        let e = refused(r#"{"version":"1.0.0","runs":[{"tool":{"name":"x"},"results":[{"level":"critical"}]}]}"#);
-        assert_eq!(e.message, "SARIF version '1.0.0' is not supported (only 2.1.0)");
+        let e = refused(
+            r#"{"version":"1.0.0","runs":[{"tool":{"name":"x"},"results":[{"level":"critical"}]}]}"#,
+        );
+        assert_eq!(
+            e.message,
+            "SARIF version '1.0.0' is not supported (only 2.1.0)"
+        );
     }
 
     #[test]
@@ -979,58 +1022,109 @@ mod tests {
     }
 
     #[test]
+    fn a_pass_result_may_have_no_message() {
+        let parsed = read(
+            "x.sarif",
+            &one_run("[]", r#"[{"ruleId":"R","kind":"pass"}]"#),
+        )
+        .unwrap();
+        assert_eq!(parsed.facts.findings.len(), 1);
+        assert_eq!(parsed.facts.findings[0].message, "");
+        assert_eq!(parsed.facts.findings[0].severity, Severity::Info);
+    }
+
+    #[test]
     fn refuses_a_result_without_a_message() {
         let e = refused(&one_run("[]", r#"[{"ruleId":"R"}]"#));
-        assert_eq!(e.message, "SARIF runs[0].results[0] has no 'message' with 'text' or 'id'");
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"}},{"message":{"markdown":"m"}}]"#));
-        assert_eq!(e.message, "SARIF runs[0].results[1] has no 'message' with 'text' or 'id'");
+        assert_eq!(
+            e.message,
+            "SARIF runs[0].results[0] has no 'message' with 'text' or 'id'"
+        );
+        let e = refused(&one_run(
+            "[]",
+            r#"[{"message":{"text":"m"}},{"message":{"markdown":"m"}}]"#,
+        ));
+        assert_eq!(
+            e.message,
+            "SARIF runs[0].results[1] has no 'message' with 'text' or 'id'"
+        );
     }
 
     #[test]
     fn refuses_enumerations_out_of_range_with_path_and_position() {
-        let e = refused(&one_run("[]", "[{\"message\":{\"text\":\"m\"},\n\"level\":\"critical\"}]"));
+        let e = refused(&one_run(
+            "[]",
+            "[{\"message\":{\"text\":\"m\"},\n\"level\":\"critical\"}]",
+        ));
         assert!(e.message.contains("`runs[0].results[0].level`"), "{e:?}");
         assert!(e.message.contains("critical"), "{e:?}");
         assert_eq!(e.line, Some(2));
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"kind":"bogus"}]"#));
+        let e = refused(&one_run(
+            "[]",
+            r#"[{"message":{"text":"m"},"kind":"bogus"}]"#,
+        ));
         assert!(e.message.contains("runs[0].results[0].kind"), "{e:?}");
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"suppressions":[{"status":"accepted"}]}]"#));
-        assert!(e.message.contains("runs[0].results[0].suppressions[0]"), "{e:?}");
+        let e = refused(&one_run(
+            "[]",
+            r#"[{"message":{"text":"m"},"suppressions":[{"status":"accepted"}]}]"#,
+        ));
+        assert!(
+            e.message.contains("runs[0].results[0].suppressions[0]"),
+            "{e:?}"
+        );
         assert!(e.message.contains("kind"), "{e:?}");
         let e = refused(&one_run(
             "[]",
             r#"[{"message":{"text":"m"},"suppressions":[{"kind":"inSource","status":"maybe"}]}]"#,
         ));
         assert!(e.message.contains("suppressions[0].status"), "{e:?}");
-        let e = refused(&one_run(r#"[{"id":"R","defaultConfiguration":{"level":"fatal"}}]"#, "[]"));
-        assert!(e.message.contains("rules[0].defaultConfiguration.level"), "{e:?}");
+        let e = refused(&one_run(
+            r#"[{"id":"R","defaultConfiguration":{"level":"fatal"}}]"#,
+            "[]",
+        ));
+        assert!(
+            e.message.contains("rules[0].defaultConfiguration.level"),
+            "{e:?}"
+        );
     }
 
     #[test]
-    fn refuses_what_serde_json_skips_in_unknown_fields() {
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"rank":1e400}]"#));
-        assert!(e.message.contains("1e400 is out of range"), "{e:?}");
-        assert_eq!(e.line, Some(1));
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"properties":{"x":"\ud800 alone"}}]"#));
-        assert!(e.message.contains("unpaired UTF-16 surrogate"), "{e:?}");
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"properties":{"x":"\udc00"}}]"#));
-        assert!(e.message.contains("unpaired UTF-16 surrogate"), "{e:?}");
+    fn hostile_values_in_skipped_fields_are_refused_by_detection() {
+        // serde_json only syntax-checks what a typed reader skips; the reader relies on
+        // detection (`json::Probe`), which decodes every value, to refuse these first.
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        let e = refused(&log(&format!(r#"[{{"tool":{{"driver":{{"name":"d"}}}},"properties":{{"x":{deep}}}}}]"#)));
-        assert!(e.message.contains("nested deeper than 128"), "{e:?}");
-        // Paired surrogates, escaped quotes and ordinary numbers are fine.
-        let ok = one_run(
-            "[]",
-            r#"[{"message":{"text":"m"},"properties":{"s":"\ud83d\ude00 \"\\u0041\" \\","n":[-1.5e10,0,1E-400]}}]"#,
-        );
-        assert_eq!(findings(&ok).len(), 1);
+        for text in [
+            one_run("[]", r#"[{"message":{"text":"m"},"rank":1e400}]"#),
+            one_run(
+                "[]",
+                r#"[{"message":{"text":"m"},"properties":{"x":"\ud800 alone"}}]"#,
+            ),
+            one_run(
+                "[]",
+                r#"[{"message":{"text":"m"},"properties":{"x":"\udc00"}}]"#,
+            ),
+            log(&format!(
+                r#"[{{"tool":{{"driver":{{"name":"d"}}}},"properties":{{"x":{deep}}}}}]"#
+            )),
+        ] {
+            assert!(
+                json::parse::<Log>(&text).is_ok(),
+                "the typed parse alone lets it through"
+            );
+            assert!(super::super::detect(&text).is_err(), "{text}");
+        }
     }
 
     #[test]
     fn decoded_fields_refuse_huge_numbers_and_lone_surrogates_too() {
+        // serde_json's own words here: "unexpected end of hex escape" (it wants the low half).
         let e = refused(&log(r#"[{"tool":{"driver":{"name":"x\ud800"}}}]"#));
-        assert!(e.message.contains("surrogate"), "{e:?}");
-        let e = refused(&one_run("[]", r#"[{"message":{"text":"m"},"properties":{"security-severity":1e400}}]"#));
+        assert!(e.message.contains("hex escape"), "{e:?}");
+        assert!(e.line.is_some());
+        let e = refused(&one_run(
+            "[]",
+            r#"[{"message":{"text":"m"},"properties":{"security-severity":1e400}}]"#,
+        ));
         assert!(e.message.contains("out of range"), "{e:?}");
     }
 
@@ -1042,9 +1136,6 @@ mod tests {
             "\"\\ud800",
         ] {
             let _ = read("e.sarif", text);
-            let _ = check_skipped_values(text);
         }
-        assert!(check_skipped_values("\"\\u12").is_ok());
-        assert!(check_skipped_values("-").is_ok());
     }
 }

@@ -8,18 +8,25 @@
 //! findings yet), Trivy's Kubernetes report (`ClusterName`/`Resources`), its SARIF or CycloneDX
 //! output (their own readers), or any other SchemaVersion (refused, not guessed at).
 //!
-//! Strictness: every vulnerability must have a `VulnerabilityID`; the fields read must have the
-//! types Trivy writes. Everything else is skipped without being built.
+//! Strictness: the fields read must have the types Trivy writes. An entry without a
+//! `VulnerabilityID` (old reports have them) is still a finding, with the id `unknown` and a
+//! diagnostic, so that it cannot go unseen. Everything else is skipped without being built.
+//! What is skipped has already been checked by detection ([`json::Probe`] decodes every value
+//! once), so numbers out of range, unpaired surrogates and deep nesting are refused there.
 
 use std::fmt;
 
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{json, sarif, Facts, Parsed};
+use super::{json, Facts, Parsed};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::Severity;
 use crate::EvidenceError;
+
+/// The id given to an entry without a `VulnerabilityID`.
+pub const UNKNOWN_ID: &str = "unknown";
 
 /// The one SchemaVersion gate reads.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -31,16 +38,20 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         Err(e) => return Err(version_problem(text).unwrap_or(e)),
     };
     check_version(report.schema_version.map(|v| v.to_string()).as_deref())?;
-    sarif::check_skipped_values(text)?;
     let version = report.trivy.and_then(|t| non_empty(t.version));
-    Ok(parsed(id, "/Results", report.results.unwrap_or_default(), Some(SCHEMA_VERSION), version))
+    Ok(parsed(
+        id,
+        "/Results",
+        report.results.unwrap_or_default(),
+        Some(SCHEMA_VERSION),
+        version,
+    ))
 }
 
 /// Read an older Trivy report whose top level is the list of results
 /// (`[{"Target": …, "Vulnerabilities": […]}, …]`).
 pub fn read_list(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     let results: Vec<TrivyResult> = json::parse(text)?;
-    sarif::check_skipped_values(text)?;
     Ok(parsed(id, "", results, None, None))
 }
 
@@ -78,20 +89,48 @@ fn parsed(
     version: Option<String>,
 ) -> Parsed {
     let mut findings = Vec::new();
+    let mut without_id: Option<(usize, String)> = None;
     for (r, result) in results.into_iter().enumerate() {
-        let TrivyResult { target, kind, vulnerabilities } = result;
+        let TrivyResult {
+            target,
+            kind,
+            vulnerabilities,
+        } = result;
         let target = non_empty(target);
         let kind = non_empty(kind);
         for (i, v) in vulnerabilities.into_iter().flatten().enumerate() {
             let pointer = format!("{base}/{r}/Vulnerabilities/{i}");
+            if v.id.as_deref().is_none_or(|x| x.trim().is_empty()) {
+                let (count, _) = without_id.get_or_insert_with(|| (0, pointer.clone()));
+                *count += 1;
+            }
             findings.push(finding(id, pointer, target.as_deref(), kind.as_deref(), v));
         }
     }
+    let diagnostics = without_id
+        .map(|(count, first)| Diagnostic {
+            code: Code::MissingValue,
+            path: None,
+            line: None,
+            message: format!(
+                "{count} Trivy {} no `VulnerabilityID` and {} reported as `{UNKNOWN_ID}` (first at `{first}`)",
+                if count == 1 { "vulnerability has" } else { "vulnerabilities have" },
+                if count == 1 { "is" } else { "are" },
+            ),
+        })
+        .into_iter()
+        .collect();
     Parsed {
         format_version: schema_version.map(|v| v.to_string()),
-        producer: Producer { name: "trivy".to_owned(), version },
-        facts: Facts { findings, ..Facts::default() },
-        diagnostics: Vec::new(),
+        producer: Producer {
+            name: "trivy".to_owned(),
+            version,
+        },
+        facts: Facts {
+            findings,
+            ..Facts::default()
+        },
+        diagnostics,
     }
 }
 
@@ -102,8 +141,13 @@ fn finding(
     kind: Option<&str>,
     v: Vulnerability,
 ) -> Finding {
+    let vid = non_empty(v.id).unwrap_or_else(|| UNKNOWN_ID.to_owned());
     let score = v.cvss.as_ref().and_then(CvssBest::score);
-    let word = v.severity.as_deref().map(str::trim).filter(|w| !w.is_empty());
+    let word = v
+        .severity
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty());
     let severity = match (word, score) {
         (Some(w), _) => Severity::from_word(w),
         (None, Some(s)) => Severity::from_score(s),
@@ -114,7 +158,7 @@ fn finding(
         .vendor_ids
         .unwrap_or_default()
         .into_iter()
-        .filter(|a| !a.trim().is_empty() && *a != v.id)
+        .filter(|a| !a.trim().is_empty() && *a != vid)
         .collect();
     aliases.sort_unstable();
     aliases.dedup();
@@ -136,7 +180,7 @@ fn finding(
 
     let message = non_empty(v.title)
         .or_else(|| non_empty(v.description))
-        .unwrap_or_else(|| v.id.clone());
+        .unwrap_or_else(|| vid.clone());
     // `PkgPath` is the file the package was found in; `Target` is the scanned file or, for
     // packages found inside an image, a label such as `Java` or `Node.js`.
     let path = non_empty(v.pkg_path).or_else(|| target.map(str::to_owned));
@@ -157,13 +201,17 @@ fn finding(
         package,
         fix_state,
         fixed_in,
-        location: path.map(|p| Location { path: Some(p), line: None, column: None }),
+        location: path.map(|p| Location {
+            path: Some(p),
+            line: None,
+            column: None,
+        }),
         rule: v.data_source.and_then(|d| non_empty(d.id)),
         message,
         suppressed: false,
         baseline_state: None,
         source: Source::pointer(evidence, pointer),
-        id: v.id,
+        id: vid,
     }
 }
 
@@ -212,7 +260,7 @@ struct TrivyResult {
 #[serde(rename_all = "PascalCase")]
 struct Vulnerability {
     #[serde(rename = "VulnerabilityID")]
-    id: String,
+    id: Option<String>,
     #[serde(rename = "VendorIDs")]
     vendor_ids: Option<Vec<String>>,
     pkg_name: Option<String>,
@@ -296,5 +344,274 @@ impl<'de> Visitor<'de> for CvssVisitor {
             best.v2 = max(best.v2, v.v2);
         }
         Ok(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(results: &str) -> String {
+        format!(
+            r#"{{"SchemaVersion":2,"Trivy":{{"Version":"0.69.1"}},"ArtifactName":"img","ArtifactType":"container_image","Results":{results}}}"#
+        )
+    }
+
+    fn findings(text: &str) -> Vec<Finding> {
+        read("t.json", text).unwrap().facts.findings
+    }
+
+    fn one(vulnerability: &str) -> Finding {
+        let text = report(&format!(
+            r#"[{{"Target":"img (debian 12)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[{vulnerability}]}}]"#
+        ));
+        findings(&text).remove(0)
+    }
+
+    #[test]
+    fn reads_a_vulnerability_with_everything() {
+        let parsed = read("t.json", &report(r#"[{"Target":"img (debian 12)","Class":"os-pkgs","Type":"debian",
+          "Vulnerabilities":[{"VulnerabilityID":"CVE-2023-1","VendorIDs":["DSA-1","CVE-2023-1","DLA-2","DSA-1"],
+            "PkgID":"libc@1","PkgName":"libc","InstalledVersion":"1","FixedVersion":"2, 3",
+            "PkgIdentifier":{"PURL":"pkg:deb/debian/libc@1","UID":"u"},"Status":"fixed","Layer":{},
+            "SeveritySource":"nvd","DataSource":{"ID":"debian","Name":"Debian"},
+            "Title":"overflow","Description":"long","Severity":"HIGH",
+            "CVSS":{"nvd":{"V2Score":9.3,"V3Score":7.8},"redhat":{"V3Score":8.1}}}]}]"#)).unwrap();
+        assert_eq!(parsed.format_version.as_deref(), Some("2"));
+        assert_eq!(
+            parsed.producer,
+            Producer {
+                name: "trivy".into(),
+                version: Some("0.69.1".into())
+            }
+        );
+        let f = parsed.facts.findings.into_iter().next().unwrap();
+        assert_eq!(f.id, "CVE-2023-1");
+        assert_eq!(f.aliases, vec!["DLA-2", "DSA-1"]);
+        assert_eq!(f.tool, "trivy");
+        assert_eq!(f.kind, FindingKind::Vulnerability);
+        assert_eq!(
+            (f.severity, f.severity_source.as_deref()),
+            (Severity::High, Some("HIGH"))
+        );
+        assert_eq!(f.score, Some(8.1));
+        assert_eq!(
+            f.package,
+            Some(Package {
+                name: "libc".into(),
+                version: Some("1".into()),
+                purl: Some("pkg:deb/debian/libc@1".into()),
+                kind: Some("debian".into()),
+            })
+        );
+        assert_eq!(
+            (f.fix_state, f.fixed_in),
+            (FixState::Fixed, vec!["2".to_owned(), "3".to_owned()])
+        );
+        assert_eq!(
+            f.location.and_then(|l| l.path).as_deref(),
+            Some("img (debian 12)")
+        );
+        assert_eq!(f.rule.as_deref(), Some("debian"));
+        assert_eq!(f.message, "overflow");
+        assert_eq!(
+            f.source,
+            Source::pointer("t.json", "/Results/0/Vulnerabilities/0".into())
+        );
+    }
+
+    #[test]
+    fn fix_states_from_fixed_version_then_status() {
+        let cases = [
+            (
+                r#""FixedVersion":"1.2","Status":"affected""#,
+                FixState::Fixed,
+            ),
+            (r#""Status":"fixed""#, FixState::Fixed),
+            (r#""Status":"affected""#, FixState::NotFixed),
+            (r#""Status":"fix_deferred""#, FixState::NotFixed),
+            (r#""Status":"will_not_fix""#, FixState::WontFix),
+            (r#""Status":"end_of_life""#, FixState::WontFix),
+            (r#""Status":"under_investigation""#, FixState::Unknown),
+            (r#""Status":"not_affected""#, FixState::Unknown),
+            (r#""Status":"unknown""#, FixState::Unknown),
+            (r#""FixedVersion":"""#, FixState::Unknown),
+        ];
+        for (fields, want) in cases {
+            let f = one(&format!(
+                r#"{{"VulnerabilityID":"CVE-1","PkgName":"p",{fields}}}"#
+            ));
+            assert_eq!(f.fix_state, want, "{fields}");
+        }
+        let f = one(r#"{"VulnerabilityID":"C","FixedVersion":">= 3.1.0, >= 2.1.3, < 3.0.0"}"#);
+        assert_eq!(f.fixed_in, vec![">= 3.1.0", ">= 2.1.3", "< 3.0.0"]);
+    }
+
+    #[test]
+    fn scores_prefer_v3_and_v4_over_v2() {
+        let f = one(
+            r#"{"VulnerabilityID":"C","Severity":"MEDIUM","CVSS":{"nvd":{"V2Score":10,"V3Score":5.3}}}"#,
+        );
+        assert_eq!((f.score, f.severity), (Some(5.3), Severity::Medium));
+        let f =
+            one(r#"{"VulnerabilityID":"C","CVSS":{"nvd":{"V2Score":6.8},"ghsa":{"V2Score":4.3}}}"#);
+        assert_eq!(
+            (f.score, f.severity, f.severity_source),
+            (Some(6.8), Severity::Medium, None)
+        );
+        let f = one(
+            r#"{"VulnerabilityID":"C","Severity":"LOW","CVSS":{"ghsa":{"V40Score":9.3,"V3Score":7.5}}}"#,
+        );
+        assert_eq!(
+            (f.score, f.severity),
+            (Some(9.3), Severity::Low),
+            "the word wins over the score"
+        );
+        let f = one(r#"{"VulnerabilityID":"C","Severity":"UNKNOWN","CVSS":{}}"#);
+        assert_eq!((f.score, f.severity), (None, Severity::Unknown));
+        let f = one(r#"{"VulnerabilityID":"C","CVSS":null}"#);
+        assert_eq!((f.score, f.severity), (None, Severity::Unknown));
+    }
+
+    #[test]
+    fn messages_locations_and_packages_fall_back() {
+        let f = one(
+            r#"{"VulnerabilityID":"C","Description":"d","PkgName":"jar","PkgPath":"app/x.jar"}"#,
+        );
+        assert_eq!(f.message, "d");
+        assert_eq!(
+            f.location.and_then(|l| l.path).as_deref(),
+            Some("app/x.jar")
+        );
+        assert_eq!(f.package.map(|p| (p.version, p.purl)), Some((None, None)));
+        let f = one(r#"{"VulnerabilityID":"C","Title":""}"#);
+        assert_eq!(f.message, "C");
+        assert_eq!(f.package, None);
+        assert_eq!(f.rule, None);
+        assert_eq!(f.subject(), "C@img (debian 12)");
+    }
+
+    #[test]
+    fn every_result_and_entry_counts_and_other_sections_are_read_past() {
+        let text = report(
+            r#"[
+          {"Target":"a","Class":"lang-pkgs","Type":"npm","Vulnerabilities":[{"VulnerabilityID":"C1"},{"VulnerabilityID":"C1"}]},
+          {"Target":"Dockerfile","Class":"config","Misconfigurations":[{"ID":"DS001","Severity":"HIGH"}]},
+          {"Target":"b","Class":"secret","Secrets":[{"RuleID":"aws"}]},
+          {"Target":"c","Class":"lang-pkgs","Vulnerabilities":null},
+          {"Target":"d","Class":"lang-pkgs","Type":"pip","Vulnerabilities":[{"VulnerabilityID":"C2"}]}]"#,
+        );
+        let f = findings(&text);
+        assert_eq!(f.len(), 3);
+        assert_eq!(
+            f[2].source.pointer.as_deref(),
+            Some("/Results/4/Vulnerabilities/0")
+        );
+        assert_eq!(
+            findings(r#"{"SchemaVersion":2,"ArtifactName":"x"}"#).len(),
+            0
+        );
+        let parsed = read("t.json", r#"{"SchemaVersion":2,"Results":[]}"#).unwrap();
+        assert_eq!(
+            parsed.producer,
+            Producer {
+                name: "trivy".into(),
+                version: None
+            }
+        );
+    }
+
+    #[test]
+    fn reads_the_older_list_form() {
+        let text = r#"[{"Target":"debian (debian 10.8)","Type":"debian","Vulnerabilities":[
+            {"VulnerabilityID":"CVE-1","PkgName":"apt","InstalledVersion":"1.8","Severity":"LOW"}]},
+            {"Target":"app/composer.lock","Type":"composer","Vulnerabilities":null}]"#;
+        let parsed = read_list("old.json", text).unwrap();
+        assert_eq!(parsed.format_version, None);
+        assert_eq!(parsed.producer.name, "trivy");
+        let f = &parsed.facts.findings;
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].source.pointer.as_deref(), Some("/0/Vulnerabilities/0"));
+        assert_eq!(f[0].severity, Severity::Low);
+        assert!(read_list("old.json", "[]")
+            .unwrap()
+            .facts
+            .findings
+            .is_empty());
+        assert!(read_list("old.json", "{}").is_err());
+    }
+
+    #[test]
+    fn refuses_other_schema_versions() {
+        let e = read("t.json", r#"{"SchemaVersion":1,"Results":[]}"#).unwrap_err();
+        assert_eq!(e.message, "Trivy SchemaVersion 1 is not supported (only 2)");
+        let e = read("t.json", r#"{"SchemaVersion":3,"Results":[{"Target":7}]}"#).unwrap_err();
+        assert_eq!(e.message, "Trivy SchemaVersion 3 is not supported (only 2)");
+        let e = read("t.json", r#"{"ArtifactName":"x","Results":[]}"#).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("Trivy report without 'SchemaVersion'"),
+            "{e:?}"
+        );
+        let e = read("t.json", r#"{"SchemaVersion":"2","Results":[]}"#).unwrap_err();
+        assert!(
+            e.message.contains("not supported") || e.message.contains("SchemaVersion"),
+            "{e:?}"
+        );
+        let e = read("t.json", r#"{"SchemaVersion":{},"Results":[]}"#).unwrap_err();
+        assert!(e.message.contains("SchemaVersion is not a number"), "{e:?}");
+    }
+
+    #[test]
+    fn an_entry_without_an_id_is_kept_and_noted() {
+        let text = report(
+            r#"[{"Target":"a","Vulnerabilities":[{"PkgName":"p"},{"VulnerabilityID":"C"},{"VulnerabilityID":""}]}]"#,
+        );
+        let parsed = read("t.json", &text).unwrap();
+        let ids: Vec<&str> = parsed
+            .facts
+            .findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect();
+        assert_eq!(ids, ["unknown", "C", "unknown"]);
+        assert_eq!(parsed.facts.findings[0].message, "unknown");
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert_eq!(parsed.diagnostics[0].code, Code::MissingValue);
+        assert_eq!(
+            parsed.diagnostics[0].message,
+            "2 Trivy vulnerabilities have no `VulnerabilityID` and are reported as `unknown` (first at `/Results/0/Vulnerabilities/0`)"
+        );
+        assert!(read("t.json", &report("[]"))
+            .unwrap()
+            .diagnostics
+            .is_empty());
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let e = read(
+            "t.json",
+            &report(r#"[{"Target":"a","Vulnerabilities":[{"VulnerabilityID":7}]}]"#),
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("Results[0].Vulnerabilities[0].VulnerabilityID"),
+            "{e:?}"
+        );
+        let e = read(
+            "t.json",
+            &report(r#"[{"Target":"a","Vulnerabilities":{}}]"#),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("Results[0].Vulnerabilities"), "{e:?}");
+        let e = read("t.json", &report(r#"[{"Target":"a","Vulnerabilities":[{"VulnerabilityID":"C","CVSS":{"nvd":{"V3Score":1e400}}}]}]"#)).unwrap_err();
+        assert!(e.message.contains("out of range"), "{e:?}");
+        let text = report(r#"[{"Target":"a","Misconfigurations":[{"Message":"\udfff"}]}]"#);
+        assert!(
+            super::super::detect(&text).is_err(),
+            "skipped fields are checked by detection"
+        );
     }
 }

@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use quick_xml::XmlVersion;
 
-use super::text::LineIndex;
+use super::text::line_col;
 use crate::EvidenceError;
 
 /// The deepest element nesting accepted. Real reports nest a dozen elements at most.
@@ -111,13 +111,14 @@ impl<'a> Element<'a> {
 
 /// A streaming XML reader that refuses what a safe evidence reader must refuse.
 ///
-/// Events borrow from the document. Positions are tracked with a [`LineIndex`], so asking for
-/// the position of each event in turn costs O(document length) in total.
+/// Events borrow from the document. Positions are tracked incrementally, so asking for the
+/// position of each event in turn costs O(document length) in total, also for documents written
+/// on one long line (pytest's).
 #[derive(Debug)]
 pub struct SafeReader<'a> {
     text: &'a str,
     reader: Reader<&'a [u8]>,
-    lines: LineIndex<'a>,
+    lines: Positions,
     /// Qualified names of the open elements, outermost first.
     open: Vec<&'a str>,
     /// The name of an empty element whose `End` is still to be returned.
@@ -149,13 +150,17 @@ impl<'a> SafeReader<'a> {
         Self {
             text,
             reader,
-            lines: LineIndex::new(text),
+            lines: Positions::default(),
             open: Vec::new(),
             pending_end: None,
             keys: Vec::new(),
             offset: 0,
             version: XmlVersion::Implicit1_0,
-            base: if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 },
+            base: if text.starts_with('\u{feff}') {
+                '\u{feff}'.len_utf8()
+            } else {
+                0
+            },
             chars_checked: false,
             seen_doctype: false,
             seen_root: false,
@@ -171,17 +176,17 @@ impl<'a> SafeReader<'a> {
 
     /// 1-based line and column where the last event returned starts.
     pub fn position(&mut self) -> (usize, usize) {
-        self.lines.at(self.offset)
+        self.lines.at(self.text, self.offset)
     }
 
     /// 1-based line and column of a byte offset (cheap for offsets at or after the last asked).
     pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
-        self.lines.at(offset)
+        self.lines.at(self.text, offset)
     }
 
     /// An error at a byte offset of the document.
     pub fn error_at(&mut self, offset: usize, message: impl Into<String>) -> EvidenceError {
-        let (line, column) = self.lines.at(offset);
+        let (line, column) = self.lines.at(self.text, offset);
         EvidenceError::at(message, line, column)
     }
 
@@ -208,7 +213,10 @@ impl<'a> SafeReader<'a> {
             if let Some((at, c)) = forbidden_char(self.text) {
                 return Err(self.error_at(
                     at,
-                    format!("not well-formed XML: character U+{:04X} is not allowed", u32::from(c)),
+                    format!(
+                        "not well-formed XML: character U+{:04X} is not allowed",
+                        u32::from(c)
+                    ),
                 ));
             }
         }
@@ -224,7 +232,11 @@ impl<'a> SafeReader<'a> {
             };
             match event {
                 Event::Decl(decl) => {
-                    if self.text.get(..start).is_some_and(|before| !before.trim_start_matches('\u{feff}').is_empty()) {
+                    if self
+                        .text
+                        .get(..start)
+                        .is_some_and(|before| !before.trim_start_matches('\u{feff}').is_empty())
+                    {
                         return Err(self.error_at(
                             start,
                             "not well-formed XML: XML declaration not at the start of the document",
@@ -242,7 +254,9 @@ impl<'a> SafeReader<'a> {
                     self.doctype(start, end)?;
                 }
                 Event::PI(_) | Event::Comment(_) => {}
-                Event::Start(tag) => return self.start(start, tag.len(), tag.name().0.len(), false),
+                Event::Start(tag) => {
+                    return self.start(start, tag.len(), tag.name().0.len(), false)
+                }
                 Event::Empty(tag) => return self.start(start, tag.len(), tag.name().0.len(), true),
                 Event::End(_) => {
                     // quick-xml has matched the name against the open tag.
@@ -259,7 +273,7 @@ impl<'a> SafeReader<'a> {
                         }
                         continue;
                     }
-                    if let Some(i) = t.find("]]>") {
+                    if let Some(i) = t.contains(']').then(|| t.find("]]>")).flatten() {
                         return Err(self.error_at(
                             start + i,
                             "not well-formed XML: `]]>` is not allowed in text",
@@ -322,14 +336,20 @@ impl<'a> SafeReader<'a> {
         if !is_xml_name(name) {
             return Err(self.error_at(
                 start + 1,
-                format!("not well-formed XML: `{}` is not a valid element name", clip(name, 40)),
+                format!(
+                    "not well-formed XML: `{}` is not a valid element name",
+                    clip(name, 40)
+                ),
             ));
         }
         if self.open.is_empty() && self.seen_root {
             return Err(self.error_at(start, self.outside_root(&format!("element <{name}>"))));
         }
         if self.open.len() >= MAX_DEPTH {
-            return Err(self.error_at(start, format!("XML nested deeper than {MAX_DEPTH} elements")));
+            return Err(self.error_at(
+                start,
+                format!("XML nested deeper than {MAX_DEPTH} elements"),
+            ));
         }
         self.check_attributes(start, raw, name_len)?;
         self.seen_root = true;
@@ -337,7 +357,13 @@ impl<'a> SafeReader<'a> {
         if empty {
             self.pending_end = Some(name);
         }
-        Ok(XmlEvent::Start(Element { raw, name_len, offset: start, empty, version: self.version }))
+        Ok(XmlEvent::Start(Element {
+            raw,
+            name_len,
+            offset: start,
+            empty,
+            version: self.version,
+        }))
     }
 
     /// Syntax, unique names, no `<`, and only defined references in every attribute value.
@@ -363,13 +389,17 @@ impl<'a> SafeReader<'a> {
             if !is_xml_name(key) {
                 return Err(self.error_at(
                     key_at,
-                    format!("not well-formed XML: `{}` is not a valid attribute name", clip(key, 40)),
+                    format!(
+                        "not well-formed XML: `{}` is not a valid attribute name",
+                        clip(key, 40)
+                    ),
                 ));
             }
             if self.keys.contains(&key) {
-                return Err(
-                    self.error_at(key_at, format!("not well-formed XML: duplicate attribute `{key}`"))
-                );
+                return Err(self.error_at(
+                    key_at,
+                    format!("not well-formed XML: duplicate attribute `{key}`"),
+                ));
             }
             self.keys.push(key);
             if let Cow::Borrowed(value) = attr.value {
@@ -403,22 +433,77 @@ impl<'a> SafeReader<'a> {
     }
 }
 
+/// Byte offset → 1-based line and column (in characters), for offsets asked in increasing order.
+///
+/// Unlike recounting from the start of the line each time, this stays linear when a whole
+/// document is one line.
+#[derive(Debug, Clone, Copy)]
+struct Positions {
+    pos: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Self {
+            pos: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+}
+
+impl Positions {
+    fn at(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        if offset < self.pos {
+            return line_col(text, offset);
+        }
+        let seg = text.as_bytes().get(self.pos..offset).unwrap_or_default();
+        let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+        match seg.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                self.line += seg.iter().filter(|&&b| b == b'\n').count();
+                self.column = 1 + chars(seg.get(last + 1..).unwrap_or_default());
+            }
+            None => self.column += chars(seg),
+        }
+        self.pos = offset;
+        (self.line, self.column)
+    }
+}
+
 /// The message for an entity declaration at the start of `decl`, and whether it is external.
 fn describe_entity(decl: &str) -> (String, bool) {
-    let rest = decl.strip_prefix("<!ENTITY").unwrap_or(decl).trim_start_matches(is_xml_space);
+    let rest = decl
+        .strip_prefix("<!ENTITY")
+        .unwrap_or(decl)
+        .trim_start_matches(is_xml_space);
     let (param, rest) = match rest.strip_prefix('%') {
         Some(r) => (true, r.trim_start_matches(is_xml_space)),
         None => (false, rest),
     };
     let name_end = rest.find(|c: char| is_xml_space(c) || c == '>' || c == '"' || c == '\'');
-    let name = clip(rest.get(..name_end.unwrap_or(rest.len())).unwrap_or_default(), 60);
-    let body = rest.get(name_end.unwrap_or(rest.len())..).unwrap_or_default();
+    let name = clip(
+        rest.get(..name_end.unwrap_or(rest.len()))
+            .unwrap_or_default(),
+        60,
+    );
+    let body = rest
+        .get(name_end.unwrap_or(rest.len())..)
+        .unwrap_or_default();
     let body = declaration_body(body);
-    let external = body.split(|c: char| is_xml_space(c)).any(|w| w == "SYSTEM" || w == "PUBLIC");
+    let external = body
+        .split(|c: char| is_xml_space(c))
+        .any(|w| w == "SYSTEM" || w == "PUBLIC");
     let what = if param { "parameter entity" } else { "entity" };
     let ext = if external { " (external)" } else { "" };
     let pct = if param { "% " } else { "" };
-    (format!("XML {what} declaration{ext} <!ENTITY {pct}{name}> refused"), external)
+    (
+        format!("XML {what} declaration{ext} <!ENTITY {pct}{name}> refused"),
+        external,
+    )
 }
 
 /// The text of a markup declaration up to its closing `>`, skipping quoted literals.
@@ -467,7 +552,9 @@ fn char_reference(num: &str, version: XmlVersion) -> Result<char, String> {
     };
     let c = parsed.and_then(char::from_u32);
     match c {
-        Some(c) if is_xml_char(c) || (version == XmlVersion::Explicit1_1 && is_xml11_restricted(c)) => {
+        Some(c)
+            if is_xml_char(c) || (version == XmlVersion::Explicit1_1 && is_xml11_restricted(c)) =>
+        {
             Ok(c)
         }
         _ => Err(format!(
@@ -481,10 +568,16 @@ fn char_reference(num: &str, version: XmlVersion) -> Result<char, String> {
 fn check_attribute_value(value: &str, version: XmlVersion) -> Result<(), (usize, String)> {
     let bytes = value.as_bytes();
     let mut i = 0;
-    while let Some(pos) = bytes.get(i..).and_then(|b| b.iter().position(|&c| c == b'&' || c == b'<')) {
+    while let Some(pos) = bytes
+        .get(i..)
+        .and_then(|b| b.iter().position(|&c| c == b'&' || c == b'<'))
+    {
         let at = i + pos;
         if bytes.get(at) == Some(&b'<') {
-            return Err((at, "not well-formed XML: `<` is not allowed in an attribute value".into()));
+            return Err((
+                at,
+                "not well-formed XML: `<` is not allowed in an attribute value".into(),
+            ));
         }
         let rest = value.get(at + 1..).unwrap_or_default();
         let Some(semi) = rest.find(';') else {
@@ -499,15 +592,29 @@ fn check_attribute_value(value: &str, version: XmlVersion) -> Result<(), (usize,
 
 /// The first character XML 1.0 does not allow anywhere in a document.
 fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    const CHUNK: usize = 64;
     let bytes = text.as_bytes();
-    let at = bytes.iter().enumerate().position(|(i, &b)| {
-        (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
-            || (b == 0xEF
-                && bytes.get(i + 1) == Some(&0xBF)
-                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
-    })?;
-    let c = text.get(at..).and_then(|s| s.chars().next())?;
-    Some((at, c))
+    // A C0 control other than tab, LF and CR, or 0xEF (the lead byte of U+FFFE and U+FFFF).
+    let suspect = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0xEF;
+    for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
+        // Branch-free, so the common all-clear chunk is checked with vector instructions.
+        if !chunk.iter().fold(false, |any, &b| any | suspect(b)) {
+            continue;
+        }
+        for (i, &b) in chunk.iter().enumerate() {
+            let at = n * CHUNK + i;
+            let bad = if b == 0xEF {
+                bytes.get(at + 1) == Some(&0xBF) && matches!(bytes.get(at + 2), Some(0xBE | 0xBF))
+            } else {
+                suspect(b)
+            };
+            if bad {
+                let c = text.get(at..).and_then(|s| s.chars().next())?;
+                return Some((at, c));
+            }
+        }
+    }
+    None
 }
 
 fn is_xml_char(c: char) -> bool {
@@ -525,7 +632,9 @@ fn is_xml_space(c: char) -> bool {
 /// An XML Name: ASCII checked exactly, other characters accepted.
 fn is_xml_name(name: &str) -> bool {
     let mut chars = name.chars();
-    let Some(first) = chars.next() else { return false };
+    let Some(first) = chars.next() else {
+        return false;
+    };
     let start_ok = first.is_ascii_alphabetic() || first == '_' || first == ':' || !first.is_ascii();
     start_ok
         && chars.all(|c| {
@@ -578,11 +687,15 @@ mod tests {
                 XmlEvent::Start(e) => {
                     let attrs: Vec<String> =
                         e.attributes().map(|(k, v)| format!("{k}={v}")).collect();
-                    out.push(format!("<{}{}>", e.local_name(), if attrs.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {}", attrs.join(" "))
-                    }));
+                    out.push(format!(
+                        "<{}{}>",
+                        e.local_name(),
+                        if attrs.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {}", attrs.join(" "))
+                        }
+                    ));
                 }
                 XmlEvent::End(n) => out.push(format!("</{n}>")),
                 XmlEvent::Text(t) => out.push(t.into_owned()),
@@ -622,9 +735,22 @@ mod tests {
 
     #[test]
     fn root_element_strips_prefix() {
-        assert_eq!(root_element("<x:testsuites xmlns:x='u'/>").unwrap().as_deref(), Some("testsuites"));
-        assert_eq!(root_element("<?xml version='1.0'?><!-- only -->").unwrap(), None);
-        assert_eq!(root_element("\u{feff}<?xml version='1.0'?><a/>").unwrap().as_deref(), Some("a"));
+        assert_eq!(
+            root_element("<x:testsuites xmlns:x='u'/>")
+                .unwrap()
+                .as_deref(),
+            Some("testsuites")
+        );
+        assert_eq!(
+            root_element("<?xml version='1.0'?><!-- only -->").unwrap(),
+            None
+        );
+        assert_eq!(
+            root_element("\u{feff}<?xml version='1.0'?><a/>")
+                .unwrap()
+                .as_deref(),
+            Some("a")
+        );
     }
 
     #[test]
@@ -633,15 +759,31 @@ mod tests {
         let mut seen = Vec::new();
         loop {
             match r.next().unwrap() {
-                XmlEvent::Start(e) => seen.push((e.local_name().to_owned(), r.position(), r.depth())),
+                XmlEvent::Start(e) => {
+                    seen.push((e.local_name().to_owned(), r.position(), r.depth()))
+                }
                 XmlEvent::Eof => break,
                 _ => {}
             }
         }
         assert_eq!(
             seen,
-            [("a".into(), (1, 1), 1), ("bé".into(), (2, 3), 2), ("c".into(), (3, 3), 2)]
+            [
+                ("a".into(), (1, 1), 1),
+                ("bé".into(), (2, 3), 2),
+                ("c".into(), (3, 3), 2)
+            ]
         );
+    }
+
+    #[test]
+    fn positions_agree_with_line_col() {
+        let text = "ab\ncdé\n\nfgé h\n";
+        let mut p = Positions::default();
+        for off in [0, 1, 3, 5, 7, 8, 9, 10, 13, 14, text.len()] {
+            assert_eq!(p.at(text, off), line_col(text, off), "offset {off}");
+        }
+        assert_eq!(p.at(text, 3), (2, 1), "backwards still right");
     }
 
     #[test]
@@ -654,24 +796,39 @@ mod tests {
     #[test]
     fn refuses_external_entity() {
         let e = err("<!DOCTYPE t [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><t>&xxe;</t>");
-        assert_eq!(e.message, "XML entity declaration (external) <!ENTITY xxe> refused");
+        assert_eq!(
+            e.message,
+            "XML entity declaration (external) <!ENTITY xxe> refused"
+        );
         assert_eq!(at(&e), (1, 14));
         let e = err("<!DOCTYPE t [<!ENTITY x PUBLIC \"-//x\" 'http://x/'>]><t/>");
-        assert_eq!(e.message, "XML entity declaration (external) <!ENTITY x> refused");
+        assert_eq!(
+            e.message,
+            "XML entity declaration (external) <!ENTITY x> refused"
+        );
     }
 
     #[test]
     fn refuses_parameter_entity() {
         let e = err("<?xml version=\"1.0\"?>\n<!DOCTYPE bom [\n  <!ENTITY % remote SYSTEM \"http://127.0.0.1:9/evil.dtd\">\n  %remote;\n]>\n<bom/>");
-        assert_eq!(e.message, "XML parameter entity declaration (external) <!ENTITY % remote> refused");
+        assert_eq!(
+            e.message,
+            "XML parameter entity declaration (external) <!ENTITY % remote> refused"
+        );
         assert_eq!(at(&e), (3, 3));
         let e = err("<!DOCTYPE t [<!ENTITY % p \"<!ELEMENT t ANY>\">]><t/>");
-        assert_eq!(e.message, "XML parameter entity declaration <!ENTITY % p> refused");
+        assert_eq!(
+            e.message,
+            "XML parameter entity declaration <!ENTITY % p> refused"
+        );
     }
 
     #[test]
     fn accepts_external_dtd_without_loading_it() {
-        let ev = events("<?xml version=\"1.0\"?>\n<!DOCTYPE t SYSTEM \"http://127.0.0.1:9/t.dtd\">\n<t>x</t>").unwrap();
+        let ev = events(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE t SYSTEM \"http://127.0.0.1:9/t.dtd\">\n<t>x</t>",
+        )
+        .unwrap();
         assert_eq!(ev, ["<t>", "x", "</t>"]);
         let ev = events("<!DOCTYPE t [<!ELEMENT t ANY><!ATTLIST t a CDATA '>'>]><t/>").unwrap();
         assert_eq!(ev, ["<t>", "</t>"]);
@@ -680,13 +837,23 @@ mod tests {
     #[test]
     fn refuses_undefined_entity_with_position() {
         let e = err("<a>\n  ok &foo; </a>");
-        assert_eq!(e.message, "not well-formed XML: reference to undefined entity `&foo;`");
+        assert_eq!(
+            e.message,
+            "not well-formed XML: reference to undefined entity `&foo;`"
+        );
         assert_eq!(at(&e), (2, 6));
         let e = err("<a>\n<b c=\"x&bar;\"/></a>");
-        assert_eq!(e.message, "not well-formed XML: reference to undefined entity `&bar;`");
+        assert_eq!(
+            e.message,
+            "not well-formed XML: reference to undefined entity `&bar;`"
+        );
         assert_eq!(at(&e), (2, 8));
-        assert!(err("<a>&#0;</a>").message.contains("not an allowed character"));
-        assert!(err("<a b='&#1;'/>").message.contains("not an allowed character"));
+        assert!(err("<a>&#0;</a>")
+            .message
+            .contains("not an allowed character"));
+        assert!(err("<a b='&#1;'/>")
+            .message
+            .contains("not an allowed character"));
         assert!(err("<a>& b</a>").message.starts_with("not well-formed XML"));
     }
 
@@ -694,12 +861,23 @@ mod tests {
     fn refuses_deep_nesting() {
         let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
         assert!(events(&ok).is_ok());
-        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 1),
+            "</a>".repeat(MAX_DEPTH + 1)
+        );
         let e = err(&deep);
         assert_eq!(e.message, "XML nested deeper than 512 elements");
         assert_eq!(at(&e), (1, 3 * MAX_DEPTH + 1));
-        let deep_empty = format!("{}<b/>{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
-        assert_eq!(err(&deep_empty).message, "XML nested deeper than 512 elements");
+        let deep_empty = format!(
+            "{}<b/>{}",
+            "<a>".repeat(MAX_DEPTH),
+            "</a>".repeat(MAX_DEPTH)
+        );
+        assert_eq!(
+            err(&deep_empty).message,
+            "XML nested deeper than 512 elements"
+        );
     }
 
     #[test]
@@ -711,7 +889,10 @@ mod tests {
         );
         assert_eq!(at(&e), (2, 8));
         let e = err("<a>\n<b c='1");
-        assert!(e.message.starts_with("not well-formed XML: syntax error"), "{e:?}");
+        assert!(
+            e.message.starts_with("not well-formed XML: syntax error"),
+            "{e:?}"
+        );
         assert_eq!(at(&e), (2, 1));
         let e = err("<a>\n  <b");
         assert_eq!(at(&e), (2, 3));
@@ -720,7 +901,10 @@ mod tests {
     #[test]
     fn refuses_nul_and_forbidden_characters() {
         let e = err("<a>\n <b \0/></a>");
-        assert_eq!(e.message, "not well-formed XML: character U+0000 is not allowed");
+        assert_eq!(
+            e.message,
+            "not well-formed XML: character U+0000 is not allowed"
+        );
         assert_eq!(at(&e), (2, 5));
         let e = err("<a>\u{1}</a>");
         assert_eq!(at(&e), (1, 4));
@@ -731,31 +915,53 @@ mod tests {
     #[test]
     fn refuses_mismatched_and_stray_markup() {
         let e = err("<a>\n<b></a>");
-        assert!(e.message.contains("expected `</b>`, but `</a>` was found"), "{e:?}");
+        assert!(
+            e.message.contains("expected `</b>`, but `</a>` was found"),
+            "{e:?}"
+        );
         assert_eq!(at(&e), (2, 4));
         let e = err("<a/>\n<b/>");
-        assert_eq!(e.message, "not well-formed XML: element <b> after the root element");
+        assert_eq!(
+            e.message,
+            "not well-formed XML: element <b> after the root element"
+        );
         assert_eq!(at(&e), (2, 1));
         let e = err("<a/>\n junk");
-        assert_eq!(e.message, "not well-formed XML: text after the root element");
+        assert_eq!(
+            e.message,
+            "not well-formed XML: text after the root element"
+        );
         assert_eq!(at(&e), (2, 2));
         assert!(err("</a>").message.contains("does not match any open tag"));
-        assert!(err("<a x='1' x='2'/>").message.contains("duplicate attribute `x`"));
+        assert!(err("<a x='1' x='2'/>")
+            .message
+            .contains("duplicate attribute `x`"));
         assert!(err("<a x=1/>").message.starts_with("not well-formed XML"));
         assert!(err("<a x='<'/>").message.contains("`<` is not allowed"));
         assert!(err("<1a/>").message.contains("not a valid element name"));
         assert!(err("<a>]]></a>").message.contains("`]]>`"));
-        assert!(err("<a><!-- x -- y --></a>").message.starts_with("not well-formed XML"));
-        assert!(err(" <?xml version='1.0'?><a/>").message.contains("XML declaration"));
+        assert!(err("<a><!-- x -- y --></a>")
+            .message
+            .starts_with("not well-formed XML"));
+        assert!(err(" <?xml version='1.0'?><a/>")
+            .message
+            .contains("XML declaration"));
         assert!(err("<a/><!DOCTYPE a>").message.contains("DOCTYPE"));
-        assert!(err("<!ENTITY % p \"<!ENTITY o SYSTEM 'x'>\">").message.starts_with("not well-formed"));
+        assert!(err("<!ENTITY % p \"<!ENTITY o SYSTEM 'x'>\">")
+            .message
+            .starts_with("not well-formed"));
     }
 
     #[test]
     fn element_accessors() {
         let mut r = SafeReader::new("<x:t xmlns:x='u' name=\"n &quot;q&quot;\" e=''/>");
-        let XmlEvent::Start(e) = r.next().unwrap() else { panic!() };
-        assert_eq!((e.name(), e.local_name(), e.offset(), e.is_empty()), ("x:t", "t", 0, true));
+        let XmlEvent::Start(e) = r.next().unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (e.name(), e.local_name(), e.offset(), e.is_empty()),
+            ("x:t", "t", 0, true)
+        );
         assert_eq!(e.attr("name").as_deref(), Some("n \"q\""));
         assert_eq!(e.attr("e").as_deref(), Some(""));
         assert_eq!(e.attr("missing"), None);

@@ -7,6 +7,7 @@
 
 mod rego;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 ///
 /// `evidence` is the evidence id (the file's path as given, with `/` separators). JSON sources
 /// carry a JSON pointer, XML and text sources a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Source {
     /// The evidence id.
     pub evidence: String,
@@ -57,7 +58,7 @@ impl Source {
 }
 
 /// The tool that produced an evidence file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Producer {
     /// Tool name as the document states it (`grype`, `Trivy`, `pytest`…), or `unknown`.
     pub name: String,
@@ -66,7 +67,7 @@ pub struct Producer {
 }
 
 /// One evidence file as listed in `input.evidence[]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct EvidenceInfo {
     /// Stable id: the path as given, `/`-separated. Sources refer to it.
     pub id: String,
@@ -83,7 +84,7 @@ pub struct EvidenceInfo {
 }
 
 /// Test outcome, normalised across report dialects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
     /// Ran and passed (including "flaky": failed, then passed on rerun).
@@ -97,7 +98,7 @@ pub enum TestStatus {
 }
 
 /// One test case.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct TestCase {
     /// The enclosing suite's name, innermost first is not kept; nested names are joined with `/`.
     pub suite: String,
@@ -129,7 +130,7 @@ impl TestCase {
 }
 
 /// Counts of test outcomes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TestSummary {
     /// All test cases.
     pub total: u64,
@@ -166,7 +167,7 @@ impl TestSummary {
 }
 
 /// One test report file's own figures, including what its suite attributes claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct TestReport {
     /// The evidence id.
     pub evidence: String,
@@ -177,7 +178,7 @@ pub struct TestReport {
 }
 
 /// A suite whose `failures`/`errors` attributes claim more than its test cases show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CountMismatch {
     /// The suite's name.
     pub suite: String,
@@ -194,7 +195,7 @@ pub struct CountMismatch {
 }
 
 /// `input.tests`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Tests {
     /// Counts over every test case of every report.
     pub summary: TestSummary,
@@ -205,7 +206,7 @@ pub struct Tests {
 }
 
 /// The package a finding is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Package {
     /// Package name.
     pub name: String,
@@ -219,7 +220,7 @@ pub struct Package {
 }
 
 /// A place in source code or an image a finding points at.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Location {
     /// File path (or URI as the tool gave it).
     pub path: Option<String>,
@@ -230,7 +231,7 @@ pub struct Location {
 }
 
 /// What kind of thing a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
     /// A known vulnerability in a package (CVE, GHSA…).
@@ -246,7 +247,7 @@ pub enum FindingKind {
 }
 
 /// Whether a fix exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FixState {
     /// A fixed version exists (`fixed_in` lists it).
@@ -260,7 +261,7 @@ pub enum FixState {
 }
 
 /// One scan result, from any tool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     /// Vulnerability id (`CVE-…`, `GHSA-…`) or rule id for code findings.
     pub id: String,
@@ -325,7 +326,7 @@ impl Finding {
 }
 
 /// One SBOM component.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Component {
     /// Component name.
     pub name: Option<String>,
@@ -368,14 +369,14 @@ impl Component {
 }
 
 /// `input.sbom`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Sbom {
     /// Every component of every SBOM (nested ones included, `metadata.component` excluded).
     pub components: Vec<Component>,
 }
 
 /// `input.release`: what is being released.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Release {
     /// Release name.
     pub name: Option<String>,
@@ -386,7 +387,7 @@ pub struct Release {
 }
 
 /// `input.context`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Context {
     /// Evaluation time, RFC 3339 (UTC).
     pub now: String,
@@ -399,7 +400,7 @@ pub struct Context {
 }
 
 /// The whole document.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Input {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -427,5 +428,79 @@ impl Input {
     /// The document as a regorus value, built without JSON text.
     pub fn to_value(&self) -> Result<regorus::Value, crate::Error> {
         rego::to_value(self)
+    }
+}
+
+/// The JSON Schema of the `input` document (draft 2020-12), as shipped in docs/input.schema.json.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Input).to_value();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            "https://gate.invalid/schemas/input-v1.json".into(),
+        );
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/input.schema.json is generated from these types; regenerate with
+    /// `UPDATE_SCHEMA=1 cargo test -p gate-core input::tests`.
+    #[test]
+    fn published_schema_is_current() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/input.schema.json");
+        let want = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            fs_err::write(&path, &want).unwrap();
+        }
+        let have = fs_err::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "docs/input.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p gate-core input::tests");
+    }
+
+    #[test]
+    fn subjects_follow_the_design() {
+        let src = Source::line("j.xml", 1, 1);
+        let f = Finding {
+            id: "CVE-2021-44228".into(),
+            aliases: vec![],
+            tool: "grype".into(),
+            kind: FindingKind::Vulnerability,
+            severity: Severity::Critical,
+            severity_source: None,
+            score: None,
+            package: Some(Package {
+                name: "log4j-core".into(),
+                version: Some("2.14.1".into()),
+                purl: Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into()),
+                kind: None,
+            }),
+            fix_state: FixState::Fixed,
+            fixed_in: vec![],
+            location: None,
+            rule: None,
+            message: String::new(),
+            suppressed: false,
+            baseline_state: None,
+            source: src.clone(),
+        };
+        assert_eq!(
+            f.subject(),
+            "CVE-2021-44228@pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+        );
+        let t = TestCase {
+            suite: "s".into(),
+            classname: "tests.test_x".into(),
+            name: "test_y".into(),
+            status: TestStatus::Failed,
+            message: None,
+            duration_s: None,
+            flaky: false,
+            source: src,
+        };
+        assert_eq!(t.subject(), "tests.test_x::test_y");
     }
 }

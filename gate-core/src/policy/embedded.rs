@@ -13,6 +13,8 @@ macro_rules! policy {
 
 /// `(path, text)` of every standard policy module and its tests.
 pub(super) const FILES: &[(&str, &str)] = &[
+    policy!("policies/code/code.rego"),
+    policy!("policies/code/code_test.rego"),
     policy!("policies/sbom/sbom.rego"),
     policy!("policies/sbom/sbom_test.rego"),
     policy!("policies/tests/tests.rego"),

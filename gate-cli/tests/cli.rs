@@ -1,0 +1,351 @@
+//! End-to-end: the `gate` binary on real fixtures, with exit codes and outputs asserted.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const NOW: &str = "2026-11-28T12:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn gate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gate")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn demo_fails_on_the_failing_test_and_points_at_it() {
+    let out = gate(&["check", "fixtures/demo", "--now", NOW, "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["verdict"], "fail");
+    let results = report["results"].as_array().unwrap();
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r["code"] == "tests.failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{results:#?}");
+    let r = failed[0];
+    assert_eq!(r["level"], "deny");
+    assert!(r["subject"].as_str().unwrap().contains("::test_"), "{r}");
+    let ev = &r["evidence"][0];
+    assert_eq!(ev["evidence"], "fixtures/demo/pytest-junit.xml");
+    // The line really is the failing <testcase> element.
+    let line = ev["line"].as_u64().unwrap() as usize;
+    let text = fs_err::read_to_string(root().join("fixtures/demo/pytest-junit.xml")).unwrap();
+    let quoted = text.lines().nth(line - 1).unwrap();
+    assert!(quoted.contains("<testcase"), "line {line}: {quoted}");
+    assert_eq!(
+        report["summary"]["deny"].as_u64().unwrap() as usize,
+        results.iter().filter(|r| r["level"] == "deny").count()
+    );
+    assert!(report["summary"]["rules_evaluated"].as_u64().unwrap() >= 5);
+}
+
+#[test]
+fn demo_human_output_explains_the_failure() {
+    let out = gate(&["check", "fixtures/demo", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("tests.failed"), "{text}");
+    assert!(text.contains("fixtures/demo/pytest-junit.xml:"), "{text}");
+    assert!(text.contains("help: Fix the failing test"), "{text}");
+    assert!(text.contains("gate: FAIL:"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "colour codes with NO_COLOR / not a terminal"
+    );
+}
+
+#[test]
+fn clean_evidence_passes() {
+    let out = gate(&[
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "--now",
+        NOW,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["verdict"], "pass");
+    assert_eq!(report["summary"]["deny"], 0);
+}
+
+#[test]
+fn a_junit_report_with_failures_is_denied_per_test() {
+    let out = gate(&[
+        "check",
+        "fixtures/junit/pytest-xunit2.xml",
+        "--now",
+        NOW,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let codes: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "deny")
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "tests.failed").count(),
+        2,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == "tests.errored").count(),
+        1,
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn truncated_evidence_exits_2_naming_file_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs_err::read_to_string(root().join("fixtures/demo/pytest-junit.xml")).unwrap();
+    let cut = dir.path().join("truncated.xml");
+    fs_err::write(&cut, &text[..text.len() / 2]).unwrap();
+    let out = gate(&["check", cut.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("truncated.xml:"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "no verdict on stdout when evaluation failed"
+    );
+}
+
+#[test]
+fn empty_and_unknown_files_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    fs_err::write(&empty, "").unwrap();
+    let out = gate(&["check", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("empty.json: empty file"),
+        "{}",
+        stderr(&out)
+    );
+
+    let unknown = dir.path().join("package.json");
+    fs_err::write(&unknown, r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    let out = gate(&["check", unknown.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown evidence kind"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_files_found_while_walking_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::copy(
+        root().join("fixtures/junit/pytest-clean.xml"),
+        dir.path().join("junit.xml"),
+    )
+    .unwrap();
+    fs_err::write(dir.path().join("package.json"), r#"{"name": "x"}"#).unwrap();
+    fs_err::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let out = gate(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--now",
+        NOW,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["evidence"].as_array().unwrap().len(), 1);
+    let notes = report["diagnostics"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(notes.iter().all(|n| n["code"] == "skipped-unknown-file"));
+}
+
+#[test]
+fn a_folder_with_no_evidence_is_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(dir.path().join("README.md"), "nothing here").unwrap();
+    let out = gate(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no evidence found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn same_inputs_and_now_give_identical_json() {
+    let a = gate(&["check", "fixtures", "--now", NOW, "-f", "json"]);
+    let b = gate(&["check", "fixtures", "--now", NOW, "-f", "json"]);
+    assert_eq!(a.status.code(), Some(1), "{}", stderr(&a));
+    assert!(!a.stdout.is_empty());
+    assert_eq!(a.stdout, b.stdout);
+    let i1 = gate(&["inspect", "fixtures", "--now", NOW]);
+    let i2 = gate(&["inspect", "fixtures", "--now", NOW]);
+    assert_eq!(i1.status.code(), Some(0), "{}", stderr(&i1));
+    assert_eq!(i1.stdout, i2.stdout);
+}
+
+#[test]
+fn inspect_prints_the_input_document() {
+    let out = gate(&["inspect", "fixtures/demo", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let input = json(&out);
+    assert_eq!(input["schema_version"], 1);
+    assert_eq!(input["context"]["now"], NOW);
+    let kinds: Vec<&str> = input["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["sarif", "junit", "cyclonedx"]);
+    let s = &input["tests"]["summary"];
+    assert_eq!(
+        s["total"].as_u64().unwrap(),
+        s["passed"].as_u64().unwrap()
+            + s["failed"].as_u64().unwrap()
+            + s["errored"].as_u64().unwrap()
+            + s["skipped"].as_u64().unwrap()
+    );
+    assert_eq!(s["failed"], 1);
+    assert!(!input["sbom"]["components"].as_array().unwrap().is_empty());
+    assert!(!input["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn policies_and_data_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("custom.rego");
+    fs_err::write(
+        &policy,
+        r#"package custom
+
+deny contains {"msg": sprintf("too many tests: %d", [input.tests.summary.total]), "code": "custom.max", "subject": "tests"} if {
+	input.tests.summary.total > data.limits.max_tests
+}
+
+warn contains "clock is fixed" if time.now_ns() == time.parse_rfc3339_ns("2026-11-28T12:00:00Z")
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("limits.json");
+    fs_err::write(&data, r#"{"limits": {"max_tests": 3}}"#).unwrap();
+    let out = gate(&[
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "-p",
+        policy.to_str().unwrap(),
+        "-d",
+        data.to_str().unwrap(),
+        "--now",
+        NOW,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["summary"]["rules_evaluated"], 2);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results[0]["code"], "custom.max");
+    assert_eq!(results[0]["message"], "too many tests: 5");
+    // `--now` also fixes time.now_ns(); a string result gets the rule path as its code.
+    assert_eq!(results[1]["message"], "clock is fixed");
+    assert_eq!(results[1]["code"], "custom.warn");
+    // --fail-on warn tightens the verdict; without the deny it passes on warnings alone.
+    fs_err::write(&data, r#"{"limits": {"max_tests": 100}}"#).unwrap();
+    let args = [
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "-p",
+        policy.to_str().unwrap(),
+        "-d",
+        data.to_str().unwrap(),
+        "--now",
+        NOW,
+    ];
+    assert_eq!(gate(&args).status.code(), Some(0));
+    let mut strict = args.to_vec();
+    strict.extend(["--fail-on", "warn"]);
+    assert_eq!(gate(&strict).status.code(), Some(1));
+}
+
+#[test]
+fn a_policy_that_does_not_compile_exits_2_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("broken.rego");
+    fs_err::write(
+        &policy,
+        "package broken\n\ndeny contains msg if {\n\tmsg := \"x\" +\n}\n",
+    )
+    .unwrap();
+    let out = gate(&[
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "-p",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("broken.rego:"), "{err}");
+}
+
+#[test]
+fn policies_without_rules_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("empty.rego");
+    fs_err::write(&policy, "package nothing\n\nallow := true\n").unwrap();
+    let out = gate(&[
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "-p",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no rules to evaluate"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn outputs_are_written_to_files_in_the_same_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let spec = format!("json={}", path.display());
+    let out = gate(&["check", "fixtures/demo", "--now", NOW, "-o", &spec]);
+    assert_eq!(out.status.code(), Some(1));
+    let written: serde_json::Value =
+        serde_json::from_str(&fs_err::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["verdict"], "fail");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("gate: FAIL"));
+}

@@ -1,0 +1,45 @@
+# METADATA
+# title: Code scanning
+# description: |
+#   No unsuppressed static-analysis result (SARIF) at a blocking severity ships.
+#   The blocking severities are data: `data.gate.config.code.blocking_severities`
+#   (default `["critical", "high"]`: SARIF `error` level, or a `security-severity` of 7.0 or more).
+package gate.code
+
+default_blocking := ["critical", "high"]
+
+blocking := {s | some s in object.get(data, ["gate", "config", "code", "blocking_severities"], default_blocking)}
+
+where(f) := sprintf("%s:%d", [f.location.path, f.location.line]) if {
+	is_string(f.location.path)
+	is_number(f.location.line)
+}
+
+where(f) := f.location.path if {
+	is_string(f.location.path)
+	not is_number(f.location.line)
+}
+
+where(f) := "an unknown location" if not is_string(f.location.path)
+
+# METADATA
+# title: A code-scanning result at a blocking severity
+# custom:
+#   code: code.finding
+#   severity: high
+#   remediation: Fix the code at the reported location, or suppress the result in the tool with a justification.
+deny contains result if {
+	some f in input.findings
+	f.kind in {"code", "secret", "misconfiguration"}
+	not f.suppressed
+	f.severity in blocking
+	result := {
+		"code": "code.finding",
+		"subject": sprintf("%s@%s", [f.id, where(f)]),
+		"msg": sprintf("%s: %s %s at %s: %s", [f.tool, f.severity, f.id, where(f), f.message]),
+		"severity": f.severity,
+		"title": "A code-scanning result at a blocking severity",
+		"remediation": "Fix the code at the reported location, or suppress the result in the tool with a justification.",
+		"evidence": f.source,
+	}
+}

@@ -1,0 +1,45 @@
+package gate.code_test
+
+import data.gate.code
+
+finding(severity, suppressed) := {
+	"id": "B506",
+	"tool": "Bandit",
+	"kind": "code",
+	"severity": severity,
+	"suppressed": suppressed,
+	"message": "Use of unsafe yaml load.",
+	"location": {"path": "app/config.py", "line": 12, "column": 5},
+	"source": {"evidence": "bandit.sarif", "pointer": "/runs/0/results/0"},
+}
+
+test_high_result_is_denied_with_location if {
+	results := code.deny with input as {"findings": [finding("high", false)]}
+	count(results) == 1
+	some r in results
+	r.code == "code.finding"
+	r.subject == "B506@app/config.py:12"
+	r.msg == "Bandit: high B506 at app/config.py:12: Use of unsafe yaml load."
+}
+
+test_suppressed_and_medium_results_pass if {
+	count(code.deny) == 0 with input as {"findings": [finding("high", true), finding("medium", false)]}
+}
+
+test_blocking_severities_come_from_data if {
+	results := code.deny with input as {"findings": [finding("medium", false)]}
+		with data.gate.config.code.blocking_severities as ["medium"]
+	count(results) == 1
+}
+
+test_vulnerabilities_are_not_code_findings if {
+	f := object.union(finding("critical", false), {"kind": "vulnerability"})
+	count(code.deny) == 0 with input as {"findings": [f]}
+}
+
+test_location_without_line if {
+	f := object.union(finding("high", false), {"location": {"path": "a.py", "line": null, "column": null}})
+	results := code.deny with input as {"findings": [f]}
+	some r in results
+	r.subject == "B506@a.py"
+}
