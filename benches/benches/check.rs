@@ -9,14 +9,16 @@
     reason = "a benchmark whose setup fails must stop at once, loudly"
 )]
 
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use gate_benches::{generate, Sizes};
 use gate_core::check::{self, CheckOptions};
 use gate_core::evidence;
 use gate_core::policy::{EngineOptions, PolicyEngine, PolicySet};
+use gate_core::report::{self, FailOn};
 
 /// The evaluation time of every run (the big-gate harness's default `--now`).
 const NOW: &str = "2026-12-01T00:00:00Z";
@@ -31,7 +33,7 @@ fn big_gate(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
+        .measurement_time(Duration::from_secs(5));
 
     // (a) The whole check, as `gate check --now NOW FILES…` runs it, minus process start and
     // rendering: compile the embedded policies, read the evidence, build the input, evaluate,
@@ -41,9 +43,11 @@ fn big_gate(c: &mut Criterion) {
         now: Some(now),
         ..CheckOptions::default()
     };
+    group.measurement_time(Duration::from_secs(8));
     group.bench_function("full_check_big", |b| {
         b.iter(|| check::run(black_box(&opts)).expect("the check runs"))
     });
+    group.measurement_time(Duration::from_secs(5));
 
     // (b) The stages. Reading: every file, then each file alone.
     group.bench_function("evidence_collect_big", |b| {
@@ -81,7 +85,6 @@ fn big_gate(c: &mut Criterion) {
 
     // Evaluating every deny/warn rule over the prepared input value, with compiled policies.
     let value = input.to_value().expect("to_value");
-    drop(input);
     let mut engine = PolicyEngine::new(&set, Vec::new(), &engine_opts).expect("policies compile");
     group.bench_function("policy_eval", |b| {
         b.iter_with_large_drop(|| {
@@ -89,6 +92,54 @@ fn big_gate(c: &mut Criterion) {
                 .evaluate(black_box(value.clone()))
                 .expect("evaluates")
         })
+    });
+    // The same, one policy module at a time, to find the rule that got slower.
+    for file in &set.files {
+        let one = PolicySet {
+            files: vec![file.clone()],
+        };
+        let name = file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&file.path)
+            .trim_end_matches(".rego");
+        let mut engine =
+            PolicyEngine::new(&one, Vec::new(), &engine_opts).expect("policies compile");
+        group.bench_function(format!("policy_eval/{name}"), |b| {
+            b.iter_with_large_drop(|| {
+                engine
+                    .evaluate(black_box(value.clone()))
+                    .expect("evaluates")
+            })
+        });
+    }
+
+    // Turning raw rule results into sorted, de-duplicated decisions and a verdict.
+    let raw = engine.evaluate(value.clone()).expect("evaluates");
+    let rules = engine.rules().len();
+    group.bench_function("decisions", |b| {
+        b.iter_batched(
+            || raw.clone(),
+            |raw| {
+                let results = report::decisions(raw);
+                let verdict = report::verdict(&results, rules, FailOn::Deny);
+                (results, verdict)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+
+    // Freeing what a check builds: `full_check_big` pays for it, the stage benches above do not.
+    group.bench_function("drop_input", |b| {
+        b.iter_batched(|| input.clone(), drop, BatchSize::LargeInput)
+    });
+    group.bench_function("drop_value", |b| {
+        b.iter_batched(
+            || input.to_value().expect("to_value"),
+            drop,
+            BatchSize::LargeInput,
+        )
     });
 
     group.finish();

@@ -349,3 +349,20 @@ fn outputs_are_written_to_files_in_the_same_run() {
     assert_eq!(written["verdict"], "fail");
     assert!(String::from_utf8_lossy(&out.stdout).contains("gate: FAIL"));
 }
+
+#[test]
+fn demo_reports_snapshot() {
+    let json = gate(&["check", "fixtures/demo", "--now", NOW, "-f", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    insta::assert_snapshot!("demo_report_json", String::from_utf8_lossy(&json.stdout));
+    let human = gate(&["check", "fixtures/demo", "--now", NOW]);
+    assert_eq!(human.status.code(), Some(1));
+    insta::assert_snapshot!("demo_report_human", String::from_utf8_lossy(&human.stdout));
+}
+
+#[test]
+fn error_message_snapshot() {
+    let out = gate(&["check", "gate-cli/tests/data/truncated-nextest.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("truncated_error", stderr(&out));
+}

@@ -1,12 +1,15 @@
-//! The shared corpus: every file listed in `EXPECTED.json` of a kind gate reads is detected as
-//! that kind with the expected counts, and every file under `reject` is refused.
+//! The shared corpus: for every file listed in `EXPECTED.json` of a kind gate reads, the `input`
+//! document (built by the same call `gate inspect` makes) has the detected kind and the expected
+//! counts; every file under `reject` is refused with a message naming it.
 //!
 //! Skips (saying so) when `../shared/corpus` is not there.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gate_core::evidence::{read_file, Evidence};
+use gate_core::check::inspect;
+use gate_core::evidence::read_file;
+use gate_core::input::Input;
 use serde_json::Value;
 
 /// Kinds read today, with the spec versions in scope where that matters.
@@ -38,16 +41,12 @@ fn in_scope(kind: &str, filter: Option<&str>) -> bool {
     KINDS.contains(&kind) && filter.is_none_or(|f| f == kind)
 }
 
-fn counts(ev: &Evidence, want: &serde_json::Map<String, Value>) -> BTreeMap<String, Value> {
+fn counts(input: &Input, want: &serde_json::Map<String, Value>) -> BTreeMap<String, Value> {
     let mut got = BTreeMap::new();
-    match ev.info.kind.as_str() {
+    let Some(ev) = input.evidence.first() else { return got };
+    match ev.kind.as_str() {
         "junit" | "tap" => {
-            let s = ev
-                .facts
-                .test_report
-                .as_ref()
-                .map(|r| r.summary)
-                .unwrap_or_default();
+            let s = input.tests.summary;
             got.insert(
                 "tests".into(),
                 serde_json::json!({"total": s.total, "passed": s.passed, "failed": s.failed,
@@ -55,15 +54,12 @@ fn counts(ev: &Evidence, want: &serde_json::Map<String, Value>) -> BTreeMap<Stri
             );
         }
         "sarif" => {
-            got.insert("results".into(), ev.facts.findings.len().into());
-            let suppressed = ev.facts.findings.iter().filter(|f| f.suppressed).count();
+            got.insert("results".into(), input.findings.len().into());
+            let suppressed = input.findings.iter().filter(|f| f.suppressed).count();
             got.insert("suppressed".into(), suppressed.into());
-            if let Some(runs) = want.get("runs") {
-                got.insert("runs".into(), runs.clone());
-            }
         }
         "grype" | "trivy" => {
-            let n = ev.facts.findings.len();
+            let n = input.findings.len();
             let key = if want.get("findings").and_then(Value::as_u64) == Some(n as u64) {
                 "findings"
             } else {
@@ -72,14 +68,10 @@ fn counts(ev: &Evidence, want: &serde_json::Map<String, Value>) -> BTreeMap<Stri
             got.insert(key.into(), n.into());
         }
         "cyclonedx" => {
-            got.insert("components".into(), ev.facts.components.len().into());
+            got.insert("components".into(), input.sbom.components.len().into());
             got.insert(
                 "spec_version".into(),
-                ev.info
-                    .format_version
-                    .clone()
-                    .map(Value::from)
-                    .unwrap_or(Value::Null),
+                ev.format_version.clone().map(Value::from).unwrap_or(Value::Null),
             );
         }
         _ => {}
@@ -119,22 +111,19 @@ fn check_files(filter: Option<&str>) {
             continue;
         }
         checked += 1;
-        let ev = match read_file(&path, rel) {
-            Ok(Ok(ev)) => ev,
-            Ok(Err(reason)) => {
-                failures.push(format!("{rel}: not detected ({reason}), expected {kind}"));
-                continue;
-            }
+        let input = match inspect(std::slice::from_ref(&path), None) {
+            Ok((input, _)) => input,
             Err(e) => {
                 failures.push(format!("{rel}: refused: {e}"));
                 continue;
             }
         };
-        if ev.info.kind != kind {
-            failures.push(format!("{rel}: detected {}, expected {kind}", ev.info.kind));
+        let detected = input.evidence.first().map(|e| e.kind.as_str()).unwrap_or("nothing");
+        if detected != kind {
+            failures.push(format!("{rel}: detected {detected}, expected {kind}"));
             continue;
         }
-        let got = counts(&ev, want);
+        let got = counts(&input, want);
         for (k, v) in &got {
             if k == "findings" || k == "findings_unique" {
                 let ok = want.get("findings") == Some(v) || want.get("findings_unique") == Some(v);

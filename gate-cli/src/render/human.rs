@@ -25,7 +25,7 @@ fn handler(color: bool) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
-        .with_width(100)
+        .with_wrap_lines(false)
 }
 
 /// One result as a miette diagnostic.

@@ -10,7 +10,6 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use quick_xml::XmlVersion;
@@ -91,16 +90,10 @@ impl<'a> Element<'a> {
     /// The attributes in document order: qualified name and normalised, unescaped value.
     pub fn attributes(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + 'a {
         let version = self.version;
-        let mut attrs = Attributes::new(self.raw, self.name_len);
-        attrs.with_checks(false);
-        attrs.filter_map(Result::ok).map(move |a| {
-            let value = match a.normalized_value(version) {
-                Ok(v) => v,
-                // Checked when the tag was read; the raw text is the best fallback.
-                Err(_) => a.value.clone(),
-            };
-            (a.key.0, value)
-        })
+        // Checked when the tag was read, so no error can come up here.
+        RawAttributes::new(self.raw, self.name_len)
+            .map_while(Result::ok)
+            .map(move |(key, value)| (key, decode_attribute_value(value, version)))
     }
 
     /// The value of the attribute with this qualified name.
@@ -374,17 +367,14 @@ impl<'a> SafeReader<'a> {
         name_len: usize,
     ) -> Result<(), EvidenceError> {
         self.keys.clear();
-        let mut attrs = Attributes::new(raw, name_len);
-        attrs.with_checks(false);
-        for attr in attrs {
-            let attr = match attr {
+        for attr in RawAttributes::new(raw, name_len) {
+            let (key, value) = match attr {
                 Ok(a) => a,
-                Err(e) => {
-                    let at = start + 1 + attr_error_position(&e);
-                    return Err(self.error_at(at, format!("not well-formed XML: {e}")));
+                Err((i, msg)) => {
+                    let at = start + 1 + i;
+                    return Err(self.error_at(at, format!("not well-formed XML: {msg}")));
                 }
             };
-            let key = attr.key.0;
             let key_at = start + 1 + offset_in(raw, key);
             if !is_xml_name(key) {
                 return Err(self.error_at(
@@ -402,11 +392,9 @@ impl<'a> SafeReader<'a> {
                 ));
             }
             self.keys.push(key);
-            if let Cow::Borrowed(value) = attr.value {
-                if let Err((i, msg)) = check_attribute_value(value, self.version) {
-                    let at = start + 1 + offset_in(raw, value) + i;
-                    return Err(self.error_at(at, msg));
-                }
+            if let Err((i, msg)) = check_attribute_value(value, self.version) {
+                let at = start + 1 + offset_in(raw, value) + i;
+                return Err(self.error_at(at, msg));
             }
         }
         Ok(())
@@ -631,25 +619,120 @@ fn is_xml_space(c: char) -> bool {
 
 /// An XML Name: ASCII checked exactly, other characters accepted.
 fn is_xml_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
+    let bytes = name.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    let start_ok = first.is_ascii_alphabetic() || first == '_' || first == ':' || !first.is_ascii();
+    let start_ok = first.is_ascii_alphabetic() || first == b'_' || first == b':' || first >= 0x80;
     start_ok
-        && chars.all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.') || !c.is_ascii()
+        && bytes.iter().all(|&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.') || b >= 0x80
         })
 }
 
-fn attr_error_position(e: &AttrError) -> usize {
-    match *e {
-        AttrError::ExpectedEq(p)
-        | AttrError::ExpectedValue(p)
-        | AttrError::UnquotedValue(p)
-        | AttrError::ExpectedQuote(p, _)
-        | AttrError::Duplicated(p, _) => p,
+/// The attributes of a tag's text (`name a="1" b='2'`): qualified name and raw value, or the
+/// byte index in the tag text and what is wrong there.
+#[derive(Debug, Clone)]
+struct RawAttributes<'a> {
+    raw: &'a str,
+    pos: usize,
+}
+
+type RawAttribute<'a> = Result<(&'a str, &'a str), (usize, &'static str)>;
+
+impl<'a> RawAttributes<'a> {
+    fn new(raw: &'a str, name_len: usize) -> Self {
+        Self { raw, pos: name_len }
     }
+
+    fn skip_space(&mut self) -> usize {
+        let rest = self.raw.as_bytes().get(self.pos..).unwrap_or_default();
+        let n = rest.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count();
+        self.pos += n;
+        n
+    }
+
+    fn fail(&mut self, at: usize, msg: &'static str) -> Option<RawAttribute<'a>> {
+        self.pos = self.raw.len();
+        Some(Err((at, msg)))
+    }
+}
+
+impl<'a> Iterator for RawAttributes<'a> {
+    type Item = RawAttribute<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let spaced = self.skip_space() > 0;
+        let bytes = self.raw.as_bytes();
+        if self.pos >= bytes.len() {
+            return None;
+        }
+        if !spaced {
+            return self.fail(self.pos, "attributes must be separated by white space");
+        }
+        let key_start = self.pos;
+        let key_len = bytes
+            .get(key_start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'=' | b'"' | b'\''))
+            .count();
+        self.pos += key_len;
+        let key = self.raw.get(key_start..self.pos).unwrap_or_default();
+        if key.is_empty() {
+            return self.fail(key_start, "expected an attribute name");
+        }
+        self.skip_space();
+        if bytes.get(self.pos) != Some(&b'=') {
+            return self.fail(self.pos, "expected `=` after the attribute name");
+        }
+        self.pos += 1;
+        self.skip_space();
+        let quote = match bytes.get(self.pos) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return self.fail(self.pos, "attribute value must be quoted"),
+        };
+        let value_start = self.pos + 1;
+        let Some(len) = bytes.get(value_start..).and_then(|b| b.iter().position(|&c| c == quote))
+        else {
+            return self.fail(self.pos, "attribute value not closed");
+        };
+        self.pos = value_start + len + 1;
+        let value = self.raw.get(value_start..value_start + len).unwrap_or_default();
+        Some(Ok((key, value)))
+    }
+}
+
+/// An attribute value as XML defines it: references decoded, each white-space character (and
+/// each CR LF pair) turned into a space. Borrowed when there is nothing to change.
+fn decode_attribute_value(raw: &str, version: XmlVersion) -> Cow<'_, str> {
+    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find(['&', '\t', '\n', '\r']) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let tail = rest.get(i..).unwrap_or_default();
+        if let Some(after) = tail.strip_prefix("\r\n") {
+            out.push(' ');
+            rest = after;
+        } else if let Some(reference) = tail.strip_prefix('&') {
+            let semi = reference.find(';').unwrap_or(reference.len());
+            let name = reference.get(..semi).unwrap_or_default();
+            match resolve_reference(name, version) {
+                Ok(text) => out.push_str(&text),
+                // Checked when the tag was read; keep the text as written.
+                Err(_) => out.push_str(tail.get(..semi + 2).unwrap_or(tail)),
+            }
+            rest = reference.get(semi + 1..).unwrap_or_default();
+        } else {
+            out.push(' ');
+            rest = tail.get(1..).unwrap_or_default();
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Byte offset of `inner` within `outer` (both borrowed from the same document).

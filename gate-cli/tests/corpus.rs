@@ -1,0 +1,49 @@
+//! The shared corpus through the binary: every file under `reject` in `EXPECTED.json` makes
+//! `gate check` exit 2 with a message naming the file, without a crash or a hang.
+//!
+//! Skips (saying so) when `../shared/corpus` is not there.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+fn say(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
+#[test]
+fn every_rejected_file_exits_2_naming_the_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let Ok(text) = fs_err::read_to_string(dir.join("EXPECTED.json")) else {
+        say("SKIPPED: ../shared/corpus is not present; rejected-file tests did not run");
+        return;
+    };
+    let expected: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for rel in expected["reject"].as_object().unwrap().keys() {
+        let path = dir.join(rel);
+        if !path.exists() {
+            say(&format!("SKIPPED: {rel} is listed but not present in this corpus copy"));
+            continue;
+        }
+        checked += 1;
+        let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+            .arg("check")
+            .arg(&path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let name = path.file_name().unwrap().to_string_lossy();
+        if out.status.code() != Some(2) {
+            failures.push(format!("{rel}: exit {:?}", out.status.code()));
+        } else if !stderr.contains(name.as_ref()) {
+            failures.push(format!("{rel}: message does not name the file: {stderr}"));
+        } else if stderr.contains("panicked") {
+            failures.push(format!("{rel}: panicked: {stderr}"));
+        }
+    }
+    assert!(checked > 50, "only {checked} rejected files found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
