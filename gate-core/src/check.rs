@@ -67,9 +67,19 @@ fn build_input(collected: &mut Collected, now: DateTime<Utc>) -> Input {
         }
         input.tests.cases.extend(facts.tests);
         input.findings.extend(facts.findings);
-        input.sbom.components.extend(facts.components);
+        input.sbom.components.extend(facts.components.into_iter().map(blank_is_missing));
     }
     input
+}
+
+/// A blank name, version or purl is no value at all: policies see `null`, never `"  "`.
+fn blank_is_missing(mut c: crate::input::Component) -> crate::input::Component {
+    for field in [&mut c.name, &mut c.version, &mut c.purl] {
+        if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            *field = None;
+        }
+    }
+    c
 }
 
 /// Run a whole check.
@@ -90,6 +100,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
         timeout: opts.timeout.unwrap_or(Duration::from_secs(60)),
     };
     let mut engine = PolicyEngine::new(&set, data, &engine_opts)?;
+    let rules_evaluated = engine.rules().len();
 
     let (input, collected) = inspect(&opts.evidence, Some(now))?;
     if collected.evidence.is_empty() {
@@ -106,9 +117,11 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     let evidence_info = input.evidence.clone();
     drop(input);
     let raw = engine.evaluate(value)?;
+    // Freeing a large input value takes as long as building it; let it go off the critical path.
+    std::thread::spawn(move || drop(engine));
 
     let results = report::decisions(raw);
-    let (verdict, summary) = report::verdict(&results, engine.rules().len(), opts.fail_on);
+    let (verdict, summary) = report::verdict(&results, rules_evaluated, opts.fail_on);
     let mut diagnostics = collected.diagnostics;
     diagnostics.sort();
     Ok(Report {
@@ -129,4 +142,37 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
         diagnostics,
         now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Component, Source};
+
+    #[test]
+    fn blank_component_fields_become_null() {
+        let c = Component {
+            name: Some("x".into()),
+            version: Some("  ".into()),
+            group: None,
+            purl: Some(String::new()),
+            kind: None,
+            licenses: vec![],
+            hashes: Default::default(),
+            supplier: None,
+            bom_ref: None,
+            source: Source::pointer("b.json", "/components/0".into()),
+        };
+        let c = blank_is_missing(c);
+        assert_eq!((c.name.as_deref(), c.version, c.purl), (Some("x"), None, None));
+    }
+
+    #[test]
+    fn parse_now_accepts_rfc3339_only() {
+        assert_eq!(
+            parse_now("2026-11-28T12:00:00+01:00").unwrap().to_rfc3339(),
+            "2026-11-28T11:00:00+00:00"
+        );
+        assert!(parse_now("2026-11-28").is_err());
+    }
 }

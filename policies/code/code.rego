@@ -6,9 +6,11 @@
 #   (default `["critical", "high"]`: SARIF `error` level, or a `security-severity` of 7.0 or more).
 package gate.code
 
-default_blocking := ["critical", "high"]
+default blocking_severities := ["critical", "high"]
 
-blocking := {s | some s in object.get(data, ["gate", "config", "code", "blocking_severities"], default_blocking)}
+blocking_severities := data.gate.config.code.blocking_severities
+
+blocking := {s | some s in blocking_severities}
 
 where(f) := sprintf("%s:%d", [f.location.path, f.location.line]) if {
 	is_string(f.location.path)

@@ -3,28 +3,25 @@
 # description: Every component of the SBOM can be identified, traced and licensed.
 package gate.sbom
 
-has_text(x) if {
-	is_string(x)
-	trim_space(x) != ""
-}
+# gate normalises blank strings to null, so a missing value is `null` here.
 
-subject(c) := c.purl if has_text(c.purl)
+subject(c) := c.purl if c.purl != null
 
 subject(c) := sprintf("%s@%s", [c.name, c.version]) if {
-	not has_text(c.purl)
-	has_text(c.name)
-	has_text(c.version)
+	c.purl == null
+	c.name != null
+	c.version != null
 }
 
 subject(c) := c.name if {
-	not has_text(c.purl)
-	has_text(c.name)
-	not has_text(c.version)
+	c.purl == null
+	c.name != null
+	c.version == null
 }
 
 subject(c) := sprintf("%s%s", [c.source.evidence, c.source.pointer]) if {
-	not has_text(c.purl)
-	not has_text(c.name)
+	c.purl == null
+	c.name == null
 }
 
 # METADATA
@@ -35,7 +32,7 @@ subject(c) := sprintf("%s%s", [c.source.evidence, c.source.pointer]) if {
 #   remediation: Regenerate the SBOM with a generator that names every component.
 deny contains result if {
 	some c in input.sbom.components
-	not has_text(c.name)
+	c.name == null
 	result := {
 		"code": "sbom.missing-name",
 		"subject": subject(c),
@@ -55,8 +52,8 @@ deny contains result if {
 #   remediation: Pin the dependency to an exact version and regenerate the SBOM.
 deny contains result if {
 	some c in input.sbom.components
-	has_text(c.name)
-	not has_text(c.version)
+	c.version == null
+	c.name != null
 	result := {
 		"code": "sbom.missing-version",
 		"subject": subject(c),
@@ -76,8 +73,8 @@ deny contains result if {
 #   remediation: Use an SBOM generator that records package URLs, so scanners can match the component.
 warn contains result if {
 	some c in input.sbom.components
-	has_text(c.name)
-	not has_text(c.purl)
+	c.purl == null
+	c.name != null
 	result := {
 		"code": "sbom.missing-purl",
 		"subject": subject(c),
@@ -97,8 +94,8 @@ warn contains result if {
 #   remediation: Record the component's license (an SPDX id or expression) in the SBOM.
 warn contains result if {
 	some c in input.sbom.components
-	has_text(c.name)
-	count(c.licenses) == 0
+	c.licenses == []
+	c.name != null
 	result := {
 		"code": "sbom.missing-license",
 		"subject": subject(c),

@@ -6,16 +6,18 @@
 #   (default `["critical", "high"]`).
 package gate.vulnerabilities
 
-default_blocking := ["critical", "high"]
+default blocking_severities := ["critical", "high"]
 
-blocking := {s | some s in object.get(data, ["gate", "config", "vulnerabilities", "blocking_severities"], default_blocking)}
+blocking_severities := data.gate.config.vulnerabilities.blocking_severities
 
-# Open vulnerability findings: not suppressed by the tool.
-open contains f if {
-	some f in input.findings
+blocking := {s | some s in blocking_severities}
+
+# A vulnerability finding at a blocking severity that the tool did not suppress. Checked inline
+# in each rule (a set of whole finding objects would be hashed and compared per element).
+open(f) if {
+	f.severity in blocking
 	f.kind == "vulnerability"
 	not f.suppressed
-	f.severity in blocking
 }
 
 fixable(f) if f.fix_state == "fixed"
@@ -33,7 +35,8 @@ package_name(f) := f.package.name if not is_string(f.package.version)
 #   severity: high
 #   remediation: Upgrade the package to a fixed version, or waive the finding with an owner and an expiry.
 deny contains result if {
-	some f in open
+	some f in input.findings
+	open(f)
 	fixable(f)
 	result := {
 		"code": "vulnerabilities.fixable",
@@ -55,7 +58,8 @@ deny contains result if {
 #   severity: medium
 #   remediation: Check whether the vulnerable code is reachable; mitigate, or waive with an owner and an expiry.
 warn contains result if {
-	some f in open
+	some f in input.findings
+	open(f)
 	not fixable(f)
 	result := {
 		"code": "vulnerabilities.unfixable",

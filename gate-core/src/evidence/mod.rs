@@ -241,7 +241,9 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
         }
     }
 
-    let mut out = Collected::default();
+    // Decide what to read (in order), then read in parallel, then assemble in order, so the
+    // result and the first error reported do not depend on thread timing.
+    let mut plan: Vec<Planned> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (path, explicit) in files {
         let id = evidence_id(&path);
@@ -249,28 +251,78 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
             continue;
         }
         if !explicit {
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("")
-                .to_ascii_lowercase();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             if !WALKED_EXTENSIONS.contains(&ext.as_str()) {
-                out.diagnostics
-                    .push(skipped(&id, "not a .json, .xml or .sarif file"));
+                plan.push(Planned::Skip(skipped(&id, "not a .json, .xml or .sarif file")));
                 continue;
             }
         }
         let explicit = explicit || name_claims_kind(&path);
-        match read_file(&path, &id)? {
-            Ok(ev) => {
-                out.diagnostics.extend(ev.diagnostics.iter().cloned());
-                out.evidence.push(ev);
+        plan.push(Planned::Read { path, id, explicit });
+    }
+
+    let results = read_all(&plan);
+    let mut out = Collected::default();
+    for (planned, result) in plan.into_iter().zip(results) {
+        match (planned, result) {
+            (Planned::Skip(note), _) => out.diagnostics.push(note),
+            (Planned::Read { path, id, explicit }, Some(result)) => match result? {
+                Ok(ev) => {
+                    out.diagnostics.extend(ev.diagnostics.iter().cloned());
+                    out.evidence.push(ev);
+                }
+                Err(reason) if explicit => return Err(Error::UnknownKind { path, reason }),
+                Err(reason) => out.diagnostics.push(skipped(&id, &reason)),
+            },
+            (Planned::Read { path, .. }, None) => {
+                return Err(Error::Io(std::io::Error::other(format!(
+                    "{}: reading was interrupted",
+                    path.display()
+                ))))
             }
-            Err(reason) if explicit => return Err(Error::UnknownKind { path, reason }),
-            Err(reason) => out.diagnostics.push(skipped(&id, &reason)),
         }
     }
     Ok(out)
+}
+
+enum Planned {
+    Skip(Diagnostic),
+    Read { path: PathBuf, id: String, explicit: bool },
+}
+
+type ReadResult = Result<Result<Evidence, String>, Error>;
+
+/// Read every planned file, on as many threads as there are cores (at most one per file).
+fn read_all(plan: &[Planned]) -> Vec<Option<ReadResult>> {
+    let n = plan.len();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(n).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = plan.get(i) else { break };
+            if let Planned::Read { path, id, .. } = item {
+                done.push((i, read_file(path, id)));
+            }
+        }
+        done
+    };
+    let mut slots: Vec<Option<ReadResult>> = (0..n).map(|_| None).collect();
+    let batches: Vec<Vec<(usize, ReadResult)>> = if threads <= 1 {
+        vec![work()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        })
+    };
+    for (i, r) in batches.into_iter().flatten() {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    slots
 }
 
 /// File names that claim an evidence kind: such a file found while walking must be readable.
