@@ -1,5 +1,12 @@
 //! End-to-end: the `gate` binary on real fixtures, with exit codes and outputs asserted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -3,6 +3,13 @@
 //!
 //! Skips (saying so) when `../shared/corpus` is not there.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -24,7 +31,9 @@ fn every_rejected_file_exits_2_naming_the_file() {
     for rel in expected["reject"].as_object().unwrap().keys() {
         let path = dir.join(rel);
         if !path.exists() {
-            say(&format!("SKIPPED: {rel} is listed but not present in this corpus copy"));
+            say(&format!(
+                "SKIPPED: {rel} is listed but not present in this corpus copy"
+            ));
             continue;
         }
         checked += 1;

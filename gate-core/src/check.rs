@@ -67,7 +67,10 @@ fn build_input(collected: &mut Collected, now: DateTime<Utc>) -> Input {
         }
         input.tests.cases.extend(facts.tests);
         input.findings.extend(facts.findings);
-        input.sbom.components.extend(facts.components.into_iter().map(blank_is_missing));
+        input
+            .sbom
+            .components
+            .extend(facts.components.into_iter().map(blank_is_missing));
     }
     input
 }
@@ -164,7 +167,10 @@ mod tests {
             source: Source::pointer("b.json", "/components/0".into()),
         };
         let c = blank_is_missing(c);
-        assert_eq!((c.name.as_deref(), c.version, c.purl), (Some("x"), None, None));
+        assert_eq!(
+            (c.name.as_deref(), c.version, c.purl),
+            (Some("x"), None, None)
+        );
     }
 
     #[test]

@@ -4,6 +4,13 @@
 //!
 //! Skips (saying so) when `../shared/corpus` is not there.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +50,9 @@ fn in_scope(kind: &str, filter: Option<&str>) -> bool {
 
 fn counts(input: &Input, want: &serde_json::Map<String, Value>) -> BTreeMap<String, Value> {
     let mut got = BTreeMap::new();
-    let Some(ev) = input.evidence.first() else { return got };
+    let Some(ev) = input.evidence.first() else {
+        return got;
+    };
     match ev.kind.as_str() {
         "junit" | "tap" => {
             let s = input.tests.summary;
@@ -71,7 +80,10 @@ fn counts(input: &Input, want: &serde_json::Map<String, Value>) -> BTreeMap<Stri
             got.insert("components".into(), input.sbom.components.len().into());
             got.insert(
                 "spec_version".into(),
-                ev.format_version.clone().map(Value::from).unwrap_or(Value::Null),
+                ev.format_version
+                    .clone()
+                    .map(Value::from)
+                    .unwrap_or(Value::Null),
             );
         }
         _ => {}
@@ -118,7 +130,11 @@ fn check_files(filter: Option<&str>) {
                 continue;
             }
         };
-        let detected = input.evidence.first().map(|e| e.kind.as_str()).unwrap_or("nothing");
+        let detected = input
+            .evidence
+            .first()
+            .map(|e| e.kind.as_str())
+            .unwrap_or("nothing");
         if detected != kind {
             failures.push(format!("{rel}: detected {detected}, expected {kind}"));
             continue;

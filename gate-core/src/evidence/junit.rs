@@ -7,7 +7,10 @@
 //! A case with a `<failure>` child failed; else with an `<error>` child it errored; else with a
 //! `<skipped>` child it was skipped (pytest writes xfail as skipped); else it passed. Surefire's
 //! `flakyFailure`/`flakyError` (and `rerunFailure`/`rerunError` without a final failure) mean it
-//! passed on a rerun: passed, marked flaky.
+//! passed on a rerun: passed, marked flaky. A case's message is the deciding element's `message`
+//! attribute, else its trimmed text, at most [`MAX_MESSAGE`] bytes. The producer is named only
+//! where the document says so reliably (pytest's suite name, cargo-nextest's and jest-junit's
+//! root name, Surefire's and Failsafe's schema location); otherwise it is `junit`.
 //!
 //! A suite (`<testsuite>` or `<testsuites>`) whose `failures` plus `errors` attributes claim more
 //! than the cases in its subtree show is reported as a [`CountMismatch`] and a diagnostic: a
@@ -35,7 +38,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     let mut reader = SafeReader::new(text);
     let mut state = State::new(id);
     loop {
-        match reader.next()? {
+        match reader.next_event()? {
             XmlEvent::Start(el) => {
                 let depth = reader.depth();
                 let local = el.local_name();
@@ -174,7 +177,7 @@ impl<'i> State<'i> {
             "testsuite" | "testsuites" => {
                 let mut name: Option<Cow<'_, str>> = None;
                 let (mut failures, mut errors) = (None, None);
-                for (key, value) in el.attributes() {
+                for (key, value) in reader.attributes() {
                     match key {
                         "name" => name = Some(value),
                         "failures" => failures = parse_count(&value),
@@ -216,7 +219,7 @@ impl<'i> State<'i> {
             }
             "testcase" => {
                 let (mut name, mut classname, mut class, mut duration_s) = (None, None, None, None);
-                for (key, value) in el.attributes() {
+                for (key, value) in reader.attributes() {
                     match key {
                         "name" => name = Some(value),
                         "classname" => classname = Some(value),
@@ -264,7 +267,7 @@ impl<'i> State<'i> {
                 if slot.is_some() {
                     return;
                 }
-                let message = el.attr("message").filter(|m| !m.trim().is_empty());
+                let message = reader.attr("message").filter(|m| !m.trim().is_empty());
                 let collect = message.is_none() && !el.is_empty();
                 *slot = Some(Outcome {
                     message: message.map(Cow::into_owned),
@@ -877,5 +880,126 @@ mod tests {
         let p = read_ok(&doc);
         assert_eq!(counts(&p), [20_000, 20_000, 0, 0, 0]);
         assert_eq!(p.facts.tests[19_999].source.line, Some(20_000));
+    }
+
+    /// Byte offsets of 1-based (line, column) pairs (columns in characters), in one pass.
+    fn offsets_of(text: &str, positions: &[(usize, usize)]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..positions.len()).collect();
+        order.sort_by_key(|&i| positions[i]);
+        let mut out = vec![0; positions.len()];
+        let mut chars = text.char_indices().peekable();
+        let (mut line, mut column) = (1, 1);
+        for i in order {
+            while (line, column) < positions[i] {
+                match chars.next() {
+                    Some((_, '\n')) => (line, column) = (line + 1, 1),
+                    Some(_) => column += 1,
+                    None => break,
+                }
+            }
+            out[i] = chars.peek().map_or(text.len(), |&(o, _)| o);
+        }
+        out
+    }
+
+    /// Every XML file of the shared corpus (when it is there): no panic; every file under
+    /// `reject` refused; and in every report read, each case and each mismatch points exactly
+    /// at its own start tag, and the summary adds up.
+    #[test]
+    fn corpus_xml_files_read_or_refused_with_exact_positions() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        let Ok(expected) = fs_err::read_to_string(dir.join("EXPECTED.json")) else {
+            eprintln!("SKIPPED: ../shared/corpus is not present");
+            return;
+        };
+        let expected: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        let (mut read, mut refused) = (0, 0);
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "xml") {
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = fs_err::read(path).unwrap();
+            let outcome = crate::evidence::text::decode(&bytes).and_then(|text| {
+                match crate::evidence::xml::root_element(&text)? {
+                    Some(root) if root == "testsuites" || root == "testsuite" => {
+                        read_file_text(&rel, &text).map(Some)
+                    }
+                    _ => Ok(None),
+                }
+            });
+            if expected["reject"].get(&rel).is_some() {
+                assert!(outcome.is_err(), "{rel} must be refused");
+                refused += 1;
+            }
+            if let Ok(Some(())) = outcome {
+                read += 1;
+            }
+        }
+        assert!(
+            read > 150 && refused >= 10,
+            "read {read}, refused {refused}"
+        );
+    }
+
+    fn read_file_text(rel: &str, text: &str) -> Result<(), EvidenceError> {
+        let p = read(rel, text)?;
+        let report = p.facts.test_report.as_ref().unwrap();
+        let s = report.summary;
+        assert_eq!(s.total as usize, p.facts.tests.len(), "{rel}");
+        assert_eq!(
+            s.total,
+            s.passed + s.failed + s.errored + s.skipped,
+            "{rel}"
+        );
+        let sources: Vec<&Source> = (p.facts.tests.iter().map(|c| &c.source))
+            .chain(report.mismatches.iter().map(|m| &m.source))
+            .collect();
+        let positions: Vec<(usize, usize)> = sources
+            .iter()
+            .map(|s| (s.line.unwrap(), s.column.unwrap()))
+            .collect();
+        let tags: Vec<String> = offsets_of(text, &positions)
+            .into_iter()
+            .zip(&sources)
+            .map(|(off, src)| {
+                let tag = text[off..].strip_prefix('<');
+                let tag = tag.unwrap_or_else(|| panic!("{rel}: {src:?} is not at a tag"));
+                let end = tag
+                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .unwrap();
+                crate::evidence::xml::local_name(&tag[..end]).to_owned()
+            })
+            .collect();
+        let (case_tags, suite_tags) = tags.split_at(p.facts.tests.len());
+        assert!(case_tags.iter().all(|t| t == "testcase"), "{rel}");
+        assert!(
+            suite_tags.iter().all(|t| t.starts_with("testsuite")),
+            "{rel}"
+        );
+        for case in &p.facts.tests {
+            assert_eq!(case.source.evidence, rel);
+            if let Some(m) = &case.message {
+                assert!(
+                    m.len() <= MAX_MESSAGE && !m.is_empty() && m.trim() == m,
+                    "{rel}"
+                );
+            }
+            assert!(
+                case.duration_s.is_none_or(|d| d.is_finite() && d >= 0.0),
+                "{rel}"
+            );
+        }
+        for m in &report.mismatches {
+            assert!(m.claimed_failures + m.claimed_errors > m.found_failures + m.found_errors);
+        }
+        assert_eq!(p.diagnostics.len(), report.mismatches.len(), "{rel}");
+        Ok(())
     }
 }

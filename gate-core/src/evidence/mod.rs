@@ -251,9 +251,16 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
             continue;
         }
         if !explicit {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if !WALKED_EXTENSIONS.contains(&ext.as_str()) {
-                plan.push(Planned::Skip(skipped(&id, "not a .json, .xml or .sarif file")));
+                plan.push(Planned::Skip(skipped(
+                    &id,
+                    "not a .json, .xml or .sarif file",
+                )));
                 continue;
             }
         }
@@ -287,7 +294,11 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
 
 enum Planned {
     Skip(Diagnostic),
-    Read { path: PathBuf, id: String, explicit: bool },
+    Read {
+        path: PathBuf,
+        id: String,
+        explicit: bool,
+    },
 }
 
 type ReadResult = Result<Result<Evidence, String>, Error>;
@@ -295,7 +306,10 @@ type ReadResult = Result<Result<Evidence, String>, Error>;
 /// Read every planned file, on as many threads as there are cores (at most one per file).
 fn read_all(plan: &[Planned]) -> Vec<Option<ReadResult>> {
     let n = plan.len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(n).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(n)
+        .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();

@@ -9,6 +9,7 @@
 //! anything but the text it is given. It knows no format; the format modules interpret events.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
@@ -20,25 +21,33 @@ use crate::EvidenceError;
 /// The deepest element nesting accepted. Real reports nest a dozen elements at most.
 pub const MAX_DEPTH: usize = 512;
 
-/// The local name (namespace prefix stripped) of the document's root element, after the same
-/// checks every XML reader makes: the whole document is read, so a document that is not
-/// well-formed, declares entities or nests too deeply is an error. `Ok(None)` when the
-/// document holds no element at all.
+/// Up to this many attributes per tag, duplicates are found by a scan.
+const FEW_ATTRIBUTES: usize = 16;
+
+/// The local name (namespace prefix stripped) of the document's root element, for detection.
+///
+/// Reads no further than the root's start tag, with the same checks as every XML reader: the
+/// characters of the whole document, the XML declaration, any DOCTYPE (an entity declaration is
+/// refused), and the root tag itself. The rest of the document is checked by the format's
+/// reader, which reads it all; detection does not read a large report twice. `Ok(None)` when
+/// the document holds no element at all.
 pub fn root_element(text: &str) -> Result<Option<String>, EvidenceError> {
     let mut reader = SafeReader::new(text);
-    let mut root = None;
     loop {
-        match reader.next()? {
-            XmlEvent::Start(el) if root.is_none() => root = Some(el.local_name().to_owned()),
-            XmlEvent::Eof => return Ok(root),
-            _ => {}
+        match reader.next_event()? {
+            XmlEvent::Start(el) => return Ok(Some(el.local_name().to_owned())),
+            XmlEvent::Eof => return Ok(None),
+            XmlEvent::End(_) | XmlEvent::Text(_) => {}
         }
     }
 }
 
 /// The part of a qualified name after its namespace prefix.
 pub fn local_name(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, local)| local)
+    match qname.bytes().rposition(|b| b == b':') {
+        Some(i) => qname.get(i + 1..).unwrap_or(qname),
+        None => qname,
+    }
 }
 
 /// One event of a [`SafeReader`].
@@ -67,7 +76,7 @@ pub struct Element<'a> {
 }
 
 impl<'a> Element<'a> {
-    /// The qualified name (`xsi:schemaLocation`, `testsuite`).
+    /// The qualified name (`testsuite`, `bom:component`).
     pub fn name(&self) -> &'a str {
         self.raw.get(..self.name_len).unwrap_or(self.raw)
     }
@@ -116,8 +125,10 @@ pub struct SafeReader<'a> {
     open: Vec<&'a str>,
     /// The name of an empty element whose `End` is still to be returned.
     pending_end: Option<&'a str>,
-    /// Attribute names of the tag being checked (reused to avoid allocating per tag).
-    keys: Vec<&'a str>,
+    /// Attributes (name, raw value) of the last start tag; reused to avoid allocating per tag.
+    attrs: Vec<(&'a str, &'a str)>,
+    /// Names of the last start tag's attributes, once it has more than [`FEW_ATTRIBUTES`].
+    many_attrs: HashSet<&'a str>,
     /// Byte offset where the last event starts.
     offset: usize,
     version: XmlVersion,
@@ -146,7 +157,8 @@ impl<'a> SafeReader<'a> {
             lines: Positions::default(),
             open: Vec::new(),
             pending_end: None,
-            keys: Vec::new(),
+            attrs: Vec::new(),
+            many_attrs: HashSet::new(),
             offset: 0,
             version: XmlVersion::Implicit1_0,
             base: if text.starts_with('\u{feff}') {
@@ -167,6 +179,21 @@ impl<'a> SafeReader<'a> {
         self.open.len()
     }
 
+    /// The attributes of the element the last [`XmlEvent::Start`] started, as
+    /// [`Element::attributes`] gives them but without reading the tag again.
+    pub fn attributes(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + '_ {
+        let version = self.version;
+        self.attrs
+            .iter()
+            .map(move |&(key, value)| (key, decode_attribute_value(value, version)))
+    }
+
+    /// The value of an attribute (by qualified name) of the element the last `Start` started.
+    pub fn attr(&self, qname: &str) -> Option<Cow<'a, str>> {
+        let &(_, value) = self.attrs.iter().find(|(k, _)| *k == qname)?;
+        Some(decode_attribute_value(value, self.version))
+    }
+
     /// 1-based line and column where the last event returned starts.
     pub fn position(&mut self) -> (usize, usize) {
         self.lines.at(self.text, self.offset)
@@ -185,7 +212,7 @@ impl<'a> SafeReader<'a> {
 
     /// The next event. After an error or [`XmlEvent::Eof`] the reader is done and keeps
     /// returning `Eof`.
-    pub fn next(&mut self) -> Result<XmlEvent<'a>, EvidenceError> {
+    pub fn next_event(&mut self) -> Result<XmlEvent<'a>, EvidenceError> {
         if let Some(name) = self.pending_end.take() {
             self.open.pop();
             return Ok(XmlEvent::End(local_name(name)));
@@ -366,7 +393,7 @@ impl<'a> SafeReader<'a> {
         raw: &'a str,
         name_len: usize,
     ) -> Result<(), EvidenceError> {
-        self.keys.clear();
+        self.attrs.clear();
         for attr in RawAttributes::new(raw, name_len) {
             let (key, value) = match attr {
                 Ok(a) => a,
@@ -385,19 +412,32 @@ impl<'a> SafeReader<'a> {
                     ),
                 ));
             }
-            if self.keys.contains(&key) {
+            if self.is_duplicate(key) {
                 return Err(self.error_at(
                     key_at,
                     format!("not well-formed XML: duplicate attribute `{key}`"),
                 ));
             }
-            self.keys.push(key);
+            self.attrs.push((key, value));
             if let Err((i, msg)) = check_attribute_value(value, self.version) {
                 let at = start + 1 + offset_in(raw, value) + i;
                 return Err(self.error_at(at, msg));
             }
         }
         Ok(())
+    }
+
+    /// Whether the last start tag already has an attribute `key`: a scan for the usual handful,
+    /// a hash set for a hostile tag with thousands.
+    fn is_duplicate(&mut self, key: &'a str) -> bool {
+        if self.attrs.len() < FEW_ATTRIBUTES {
+            return self.attrs.iter().any(|(k, _)| *k == key);
+        }
+        if self.attrs.len() == FEW_ATTRIBUTES {
+            self.many_attrs.clear();
+            self.many_attrs.extend(self.attrs.iter().map(|(k, _)| *k));
+        }
+        !self.many_attrs.insert(key)
     }
 
     /// Refuse any entity declaration; accept (and never load) an external DTD.
@@ -449,13 +489,15 @@ impl Positions {
             return line_col(text, offset);
         }
         let seg = text.as_bytes().get(self.pos..offset).unwrap_or_default();
+        // Both counts are plain folds, which compile to vector instructions.
         let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count();
-        match seg.iter().rposition(|&b| b == b'\n') {
-            Some(last) => {
-                self.line += seg.iter().filter(|&&b| b == b'\n').count();
-                self.column = 1 + chars(seg.get(last + 1..).unwrap_or_default());
-            }
-            None => self.column += chars(seg),
+        let newlines = seg.iter().filter(|&&b| b == b'\n').count();
+        if newlines == 0 {
+            self.column += chars(seg);
+        } else {
+            self.line += newlines;
+            let last = seg.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+            self.column = 1 + chars(seg.get(last + 1..).unwrap_or_default());
         }
         self.pos = offset;
         (self.line, self.column)
@@ -647,7 +689,10 @@ impl<'a> RawAttributes<'a> {
 
     fn skip_space(&mut self) -> usize {
         let rest = self.raw.as_bytes().get(self.pos..).unwrap_or_default();
-        let n = rest.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count();
+        let n = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
         self.pos += n;
         n
     }
@@ -693,12 +738,17 @@ impl<'a> Iterator for RawAttributes<'a> {
             _ => return self.fail(self.pos, "attribute value must be quoted"),
         };
         let value_start = self.pos + 1;
-        let Some(len) = bytes.get(value_start..).and_then(|b| b.iter().position(|&c| c == quote))
+        let Some(len) = bytes
+            .get(value_start..)
+            .and_then(|b| b.iter().position(|&c| c == quote))
         else {
             return self.fail(self.pos, "attribute value not closed");
         };
         self.pos = value_start + len + 1;
-        let value = self.raw.get(value_start..value_start + len).unwrap_or_default();
+        let value = self
+            .raw
+            .get(value_start..value_start + len)
+            .unwrap_or_default();
         Some(Ok((key, value)))
     }
 }
@@ -706,7 +756,10 @@ impl<'a> Iterator for RawAttributes<'a> {
 /// An attribute value as XML defines it: references decoded, each white-space character (and
 /// each CR LF pair) turned into a space. Borrowed when there is nothing to change.
 fn decode_attribute_value(raw: &str, version: XmlVersion) -> Cow<'_, str> {
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
@@ -766,7 +819,7 @@ mod tests {
         let mut r = SafeReader::new(text);
         let mut out = Vec::new();
         loop {
-            match r.next()? {
+            match r.next_event()? {
                 XmlEvent::Start(e) => {
                     let attrs: Vec<String> =
                         e.attributes().map(|(k, v)| format!("{k}={v}")).collect();
@@ -834,6 +887,12 @@ mod tests {
                 .as_deref(),
             Some("a")
         );
+        // Detection stops at the root's start tag; the format reader checks the rest.
+        assert_eq!(root_element("<a><b></a>").unwrap().as_deref(), Some("a"));
+        // But the characters of the whole document and the prolog are always checked.
+        assert!(root_element("<a><b>\0</b></a>").is_err());
+        assert!(root_element("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>").is_err());
+        assert!(root_element("<a x='&e;'>").is_err());
     }
 
     #[test]
@@ -841,7 +900,7 @@ mod tests {
         let mut r = SafeReader::new("<a>\n  <bé/>\n  <c/></a>");
         let mut seen = Vec::new();
         loop {
-            match r.next().unwrap() {
+            match r.next_event().unwrap() {
                 XmlEvent::Start(e) => {
                     seen.push((e.local_name().to_owned(), r.position(), r.depth()))
                 }
@@ -996,6 +1055,33 @@ mod tests {
     }
 
     #[test]
+    fn many_attributes_stay_linear_and_duplicates_are_found() {
+        let attrs: String = (0..100_000).map(|i| format!(" a{i}='{i}'")).collect();
+        assert!(events(&format!("<t{attrs}/>")).is_ok());
+        let e = err(&format!("<t{attrs} a99999='x'/>"));
+        assert_eq!(
+            e.message,
+            "not well-formed XML: duplicate attribute `a99999`"
+        );
+        let e = err("<t a0='' a1='' a2='' a3='' a4='' a5='' a6='' a7='' a8='' a9='' a10='' a11='' a12='' a13='' a14='' a15='' a16='' a3=''/>");
+        assert!(e.message.contains("duplicate attribute `a3`"), "{e:?}");
+    }
+
+    #[test]
+    fn attribute_values_are_normalised() {
+        let ev = events("<t a='x\r\ny&#10;z&#9;w\tv' b = \"'\" c='&lt;&gt;&amp;&apos;&quot;'/>")
+            .unwrap();
+        assert_eq!(ev[0], "<t a=x y\nz\tw v b=' c=<>&'\">");
+        assert!(err("<t a='1'b='2'/>")
+            .message
+            .contains("separated by white space"));
+        assert!(err("<t a/>").message.contains("expected `=`"));
+        assert!(err("<t a='1/>")
+            .message
+            .starts_with("not well-formed XML: "));
+    }
+
+    #[test]
     fn refuses_mismatched_and_stray_markup() {
         let e = err("<a>\n<b></a>");
         assert!(
@@ -1038,7 +1124,7 @@ mod tests {
     #[test]
     fn element_accessors() {
         let mut r = SafeReader::new("<x:t xmlns:x='u' name=\"n &quot;q&quot;\" e=''/>");
-        let XmlEvent::Start(e) = r.next().unwrap() else {
+        let XmlEvent::Start(e) = r.next_event().unwrap() else {
             panic!()
         };
         assert_eq!(
@@ -1048,9 +1134,9 @@ mod tests {
         assert_eq!(e.attr("name").as_deref(), Some("n \"q\""));
         assert_eq!(e.attr("e").as_deref(), Some(""));
         assert_eq!(e.attr("missing"), None);
-        assert_eq!(r.next().unwrap(), XmlEvent::End("t"));
-        assert_eq!(r.next().unwrap(), XmlEvent::Eof);
-        assert_eq!(r.next().unwrap(), XmlEvent::Eof);
+        assert_eq!(r.next_event().unwrap(), XmlEvent::End("t"));
+        assert_eq!(r.next_event().unwrap(), XmlEvent::Eof);
+        assert_eq!(r.next_event().unwrap(), XmlEvent::Eof);
     }
 
     #[test]
