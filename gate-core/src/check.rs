@@ -116,9 +116,8 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
                 .join(", ")
         )));
     }
-    let value = input.to_value()?;
     let evidence_info = input.evidence.clone();
-    drop(input);
+    let value = input.into_value()?;
     let raw = engine.evaluate(value)?;
     // Freeing a large input value takes as long as building it; let it go off the critical path.
     std::thread::spawn(move || drop(engine));

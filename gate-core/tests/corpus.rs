@@ -101,6 +101,11 @@ fn is_xml(path: &Path) -> bool {
 
 fn check_files(filter: Option<&str>) {
     let Some(dir) = corpus() else { return };
+    check_dir(&dir, filter);
+}
+
+fn check_dir(dir: &Path, filter: Option<&str>) {
+    let dir = dir.to_owned();
     let exp = expected(&dir);
     let files = exp["files"].as_object().unwrap();
     let mut failures = Vec::new();
@@ -162,6 +167,16 @@ fn check_files(filter: Option<&str>) {
         "{} of {checked} files disagree:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The project's own real-tool fixtures, against `fixtures/EXPECTED.json` (computed by the same
+/// independent reader as the corpus's; see fixtures/SOURCES.md).
+#[test]
+fn fixtures_agree_with_the_independent_reader() {
+    check_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures"),
+        None,
     );
 }
 

@@ -205,13 +205,69 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-/// An error, with its miette code and help.
+/// An error, with its miette code and help; an evidence error quotes the offending line.
 pub fn error(err: &Error, color: bool) -> String {
     let mut out = String::new();
-    if handler(color).render_report(&mut out, err).is_err() {
+    let rendered = match quoted(err) {
+        Some(d) => handler(color).render_report(&mut out, &d),
+        None => handler(color).render_report(&mut out, err),
+    };
+    if rendered.is_err() {
         out = format!("error: {err}\n");
     }
     out
+}
+
+/// An evidence error at a known line, with that line of the file attached.
+#[derive(Debug)]
+struct Quoted<'a> {
+    err: &'a Error,
+    source: NamedSource<String>,
+    span: SourceSpan,
+}
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.err.fmt(f)
+    }
+}
+
+impl std::error::Error for Quoted<'_> {}
+
+impl miette::Diagnostic for Quoted<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        miette::Diagnostic::code(self.err)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        miette::Diagnostic::help(self.err)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".to_owned()),
+            self.span,
+        ))))
+    }
+}
+
+fn quoted(err: &Error) -> Option<Quoted<'_>> {
+    let Error::Evidence { path, problem } = err else {
+        return None;
+    };
+    let (line, column) = (problem.line?, problem.column.unwrap_or(1));
+    let text = fs_err::read_to_string(path).ok()?;
+    let text_line = text.lines().nth(line.saturating_sub(1))?;
+    if text_line.chars().count() > MAX_QUOTED_LINE {
+        return None;
+    }
+    let at = offset(&text, line, column)?;
+    Some(Quoted {
+        err,
+        source: NamedSource::new(path.display().to_string(), text),
+        span: SourceSpan::from((at, 1)),
+    })
 }
 
 /// A non-fatal note.

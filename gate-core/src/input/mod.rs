@@ -429,6 +429,46 @@ impl Input {
     pub fn to_value(&self) -> Result<regorus::Value, crate::Error> {
         rego::to_value(self)
     }
+
+    /// The same value as [`Input::to_value`], built part by part while each part is dropped,
+    /// so the typed facts and their value never both exist in full (lower peak memory).
+    pub fn into_value(self) -> Result<regorus::Value, crate::Error> {
+        let cache = rego::Interner::default();
+        let mut top = std::collections::BTreeMap::new();
+        let mut put = |key: &str, v: regorus::Value| {
+            top.insert(regorus::Value::from(key), v);
+        };
+        let Input {
+            schema_version,
+            evidence,
+            release,
+            tests,
+            findings,
+            sbom,
+            signatures,
+            attestations,
+            approvals,
+            context,
+        } = self;
+        put(
+            "schema_version",
+            rego::to_value_with(&schema_version, &cache)?,
+        );
+        put("evidence", rego::to_value_with(&evidence, &cache)?);
+        drop(evidence);
+        put("release", rego::to_value_with(&release, &cache)?);
+        put("tests", rego::to_value_with(&tests, &cache)?);
+        drop(tests);
+        put("findings", rego::to_value_with(&findings, &cache)?);
+        drop(findings);
+        put("sbom", rego::to_value_with(&sbom, &cache)?);
+        drop(sbom);
+        put("signatures", rego::to_value_with(&signatures, &cache)?);
+        put("attestations", rego::to_value_with(&attestations, &cache)?);
+        put("approvals", rego::to_value_with(&approvals, &cache)?);
+        put("context", rego::to_value_with(&context, &cache)?);
+        Ok(regorus::Value::from(top))
+    }
 }
 
 /// The JSON Schema of the `input` document (draft 2020-12), as shipped in docs/input.schema.json.
@@ -459,6 +499,26 @@ mod tests {
         }
         let have = fs_err::read_to_string(&path).unwrap_or_default();
         assert!(have == want, "docs/input.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p gate-core input::tests");
+    }
+
+    #[test]
+    fn into_value_equals_to_value() {
+        let mut input = Input {
+            schema_version: SCHEMA_VERSION,
+            ..Input::default()
+        };
+        input.tests.summary.add(TestStatus::Failed);
+        input.release.name = Some("app".into());
+        input.context.params.insert("k".into(), "v".into());
+        let a = input.to_value().unwrap();
+        let b = input.clone().into_value().unwrap();
+        assert_eq!(a, b);
+        // Every top-level field of the document is present (none forgotten in into_value).
+        let json = serde_json::to_value(&input).unwrap();
+        assert_eq!(
+            b.as_object().unwrap().len(),
+            json.as_object().unwrap().len()
+        );
     }
 
     #[test]
