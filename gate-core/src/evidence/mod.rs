@@ -160,8 +160,17 @@ fn detect_xml(root: &str) -> Detected {
     }
 }
 
-/// Read one file. `Ok(None)` means it is well-formed but of no kind gate reads.
+/// Read one file. `Ok(Err(reason))` means it is well-formed but of no kind gate reads.
 pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Error> {
+    let size = fs_err::metadata(path)?.len();
+    if size > MAX_EVIDENCE_BYTES {
+        return Err(Error::Evidence {
+            path: path.to_owned(),
+            problem: EvidenceError::new(format!(
+                "file is {size} bytes, more than the {MAX_EVIDENCE_BYTES}-byte limit for one evidence file"
+            )),
+        });
+    }
     let bytes = fs_err::read(path)?;
     let wrap = |problem: EvidenceError| Error::Evidence {
         path: path.to_owned(),
@@ -207,6 +216,9 @@ pub struct Collected {
     /// Notes: files skipped while walking, and every reader's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// The largest evidence file gate reads (1 GiB): a bound on memory, not a format limit.
+pub const MAX_EVIDENCE_BYTES: u64 = 1 << 30;
 
 /// File name endings considered when walking a folder.
 const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif"];
