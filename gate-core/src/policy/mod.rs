@@ -313,3 +313,82 @@ pub fn read_data(path: &Path) -> Result<Value, Error> {
     }
     Ok(Value::from(json))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(rego: &str) -> Result<PolicyEngine, Error> {
+        let set = PolicySet {
+            files: vec![PolicyFile {
+                path: "p.rego".into(),
+                text: rego.into(),
+            }],
+        };
+        let opts = EngineOptions {
+            now_ns: 1_700_000_000_000_000_000,
+            timeout: Duration::from_secs(10),
+        };
+        PolicyEngine::new(&set, Vec::new(), &opts)
+    }
+
+    fn eval(rego: &str) -> Result<Vec<RawResult>, Error> {
+        engine(rego)?.evaluate(Value::new_object())
+    }
+
+    #[test]
+    fn violation_is_an_alias_of_deny_and_strings_are_messages() {
+        let r = eval("package p\n\nviolation contains \"bad\"\n\nwarn contains {\"msg\": \"meh\", \"code\": \"p.meh\"}\n").unwrap();
+        assert_eq!(r.len(), 2);
+        let deny = r.iter().find(|x| x.level == RuleLevel::Deny).unwrap();
+        assert_eq!(
+            (
+                deny.message.as_str(),
+                deny.rule.as_str(),
+                deny.code.as_deref()
+            ),
+            ("bad", "p.violation", None)
+        );
+        let warn = r.iter().find(|x| x.level == RuleLevel::Warn).unwrap();
+        assert_eq!(warn.code.as_deref(), Some("p.meh"));
+    }
+
+    #[test]
+    fn time_now_ns_is_the_evaluation_time() {
+        let r = eval("package p\n\ndeny contains sprintf(\"%d\", [time.now_ns()])\n").unwrap();
+        assert_eq!(r[0].message, "1700000000000000000");
+    }
+
+    #[test]
+    fn results_gate_cannot_read_are_errors() {
+        let e = eval("package p\n\ndeny contains {\"code\": \"x\"}\n").unwrap_err();
+        assert!(matches!(e, Error::PolicyResult { .. }), "{e}");
+        let e = eval("package p\n\ndeny contains 42\n").unwrap_err();
+        assert!(
+            e.to_string().contains("expected a string or an object"),
+            "{e}"
+        );
+        let e = eval("package p\n\ndeny := true\n").unwrap_err();
+        assert!(e.to_string().contains("boolean rule"), "{e}");
+    }
+
+    #[test]
+    fn modules_without_rules_and_broken_modules_are_refused() {
+        assert!(matches!(
+            engine("package p\n\nallow := true\n").unwrap_err(),
+            Error::NoRules
+        ));
+        let e = engine("package p\n\ndeny contains x if {\n").unwrap_err();
+        assert!(matches!(e, Error::PolicyCompile { .. }));
+        assert!(e.to_string().contains("p.rego:"), "{e}");
+    }
+
+    #[test]
+    fn evidence_sources_are_carried() {
+        let r = eval("package p\n\ndeny contains {\"msg\": \"m\", \"evidence\": [{\"evidence\": \"a.xml\", \"line\": 3}]}\n").unwrap();
+        assert_eq!(
+            r[0].evidence,
+            vec![serde_json::json!({"evidence": "a.xml", "line": 3})]
+        );
+    }
+}
