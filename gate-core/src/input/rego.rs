@@ -1,12 +1,13 @@
 //! A serde `Serializer` whose output is a `regorus::Value`.
 //!
 //! Building the policy input this way skips printing JSON text and parsing it again, and skips
-//! building an intermediate `serde_json::Value` tree. Object keys and short strings (statuses,
-//! severities, evidence ids, versions) are interned: each distinct one is allocated once and
-//! shared, which saves both time and memory on inputs with tens of thousands of facts.
+//! building an intermediate `serde_json::Value` tree. Object keys are interned: each distinct key
+//! is allocated once and shared, which saves time and memory on inputs with tens of thousands of
+//! facts. (Interning string values as well was measured to cost more in hashing than it saved.)
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regorus::Value;
 use serde::ser::{self, Serialize};
@@ -28,36 +29,40 @@ pub(crate) fn to_value_with<T: Serialize + ?Sized>(
         .map_err(|e| Error::Usage(format!("building input: {}", e.0)))
 }
 
-/// Strings longer than this are not interned (purls, messages: mostly unique).
-const MAX_INTERNED: usize = 48;
-
-/// Distinct keys and short strings, each allocated once.
+/// Object keys, each allocated once and shared by every object that has it.
+///
+/// Keys are the `&'static str` field names of the input types, so the cache is keyed by their
+/// address: no string hashing on the hot path.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    keys: RefCell<HashMap<&'static str, Value>>,
-    strings: RefCell<HashMap<Box<str>, Value>>,
+    keys: RefCell<HashMap<usize, Value, BuildHasherDefault<AddressHasher>>>,
 }
 
 impl Interner {
     fn key(&self, k: &'static str) -> Value {
         self.keys
             .borrow_mut()
-            .entry(k)
+            .entry(k.as_ptr() as usize)
             .or_insert_with(|| Value::from(k))
             .clone()
     }
+}
 
-    fn string(&self, s: &str) -> Value {
-        if s.len() > MAX_INTERNED {
-            return Value::from(s);
+/// A hasher for addresses: they are already well spread, so it only mixes the low bits.
+#[derive(Debug, Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b);
         }
-        let mut strings = self.strings.borrow_mut();
-        if let Some(v) = strings.get(s) {
-            return v.clone();
-        }
-        let v = Value::from(s);
-        strings.insert(s.into(), v.clone());
-        v
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -141,7 +146,7 @@ impl<'c> ser::Serializer for ValueSerializer<'c> {
         Ok(Value::from(v.to_string()))
     }
     fn serialize_str(self, v: &str) -> R {
-        Ok(self.cache.string(v))
+        Ok(Value::from(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> R {
         Ok(Value::from(

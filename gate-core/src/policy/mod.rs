@@ -173,7 +173,8 @@ impl PolicyEngine {
         if rules.is_empty() {
             return Err(Error::NoRules);
         }
-        let query = build_query(&rules);
+        let all: Vec<usize> = (0..rules.len()).collect();
+        let query = build_query(&all, &rules);
         let mut me = Self {
             engine,
             rules,
@@ -219,29 +220,114 @@ impl PolicyEngine {
         &self.rules
     }
 
-    /// Evaluate every rule against `input`, in one query.
+    /// Evaluate every rule against `input`.
+    ///
+    /// On a machine with more than one core, rules are split by package into groups; each group
+    /// is one query on its own clone of the compiled engine, so packages are judged in parallel
+    /// while each still ingests the input once. Results come back in rule order whatever the
+    /// timing.
     pub fn evaluate(&mut self, input: Value) -> Result<Vec<RawResult>, Error> {
-        self.engine.set_input(input);
-        let results = self
-            .engine
-            .eval_query(self.query.clone(), false)
-            .map_err(|e| Error::PolicyEval {
-                rule: "deny/warn rules".to_owned(),
-                message: e.to_string(),
-            })?;
-        let value = results
-            .result
-            .first()
-            .and_then(|r| r.expressions.first())
-            .map(|e| e.value.clone())
-            .unwrap_or(Value::Undefined);
+        // One group per package (up to a bound) rather than per core: package costs differ
+        // widely and are unknown beforehand, so the scheduler balances them better than a guess.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let groups = if threads > 1 {
+            group_by_package(&self.rules, MAX_EVAL_THREADS)
+        } else {
+            Vec::new()
+        };
+        let mut values: Vec<Result<Value, Error>> = Vec::new();
+        if groups.len() <= 1 {
+            self.engine.set_input(input);
+            values.push(eval_group(&mut self.engine, &self.query));
+        } else {
+            let jobs: Vec<(regorus::Engine, String)> = groups
+                .iter()
+                .map(|g| {
+                    let mut e = self.engine.clone();
+                    e.set_input(input.clone());
+                    (e, build_query(g, &self.rules))
+                })
+                .collect();
+            values = std::thread::scope(|scope| {
+                let handles: Vec<_> = jobs
+                    .into_iter()
+                    .map(|(mut e, q)| scope.spawn(move || eval_group(&mut e, &q)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(Error::PolicyEval {
+                                rule: "deny/warn rules".to_owned(),
+                                message: "evaluation thread stopped".to_owned(),
+                            })
+                        })
+                    })
+                    .collect()
+            });
+        }
+        let groups = if groups.len() <= 1 {
+            vec![(0..self.rules.len()).collect()]
+        } else {
+            groups
+        };
         let mut out = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            let v = &value[i.to_string().as_str()];
-            result::collect(rule, v, &mut out)?;
+        for (group, value) in groups.iter().zip(values) {
+            let value = value?;
+            for &i in group {
+                if let Some(rule) = self.rules.get(i) {
+                    result::collect(rule, &value[i.to_string().as_str()], &mut out)?;
+                }
+            }
         }
         Ok(out)
     }
+}
+
+/// The most evaluation threads one check starts.
+const MAX_EVAL_THREADS: usize = 8;
+
+/// Evaluate one group's query; the result is an object from rule index to rule value.
+fn eval_group(engine: &mut regorus::Engine, query: &str) -> Result<Value, Error> {
+    let results = engine
+        .eval_query(query.to_owned(), false)
+        .map_err(|e| Error::PolicyEval {
+            rule: "deny/warn rules".to_owned(),
+            message: e.to_string(),
+        })?;
+    Ok(results
+        .result
+        .first()
+        .and_then(|r| r.expressions.first())
+        .map(|e| e.value.clone())
+        .unwrap_or(Value::Undefined))
+}
+
+/// Rule indices split into at most `n` groups, whole packages per group, balanced by count.
+fn group_by_package(rules: &[RuleRef], n: usize) -> Vec<Vec<usize>> {
+    let mut packages: Vec<Vec<usize>> = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        match packages.last_mut() {
+            Some(last)
+                if last
+                    .first()
+                    .and_then(|&j| rules.get(j))
+                    .is_some_and(|p| p.package == r.package) =>
+            {
+                last.push(i)
+            }
+            _ => packages.push(vec![i]),
+        }
+    }
+    let n = n.min(packages.len()).max(1);
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, p) in packages.into_iter().enumerate() {
+        if let Some(g) = groups.get_mut(k % n) {
+            g.extend(p);
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
 }
 
 fn base_engine(
@@ -283,15 +369,17 @@ fn base_engine(
     Ok(engine)
 }
 
-/// `{"0": data.p.deny, "1": data.p.warn, …}`: every rule in one evaluation, so the input is
-/// ingested once and helper rules are computed once.
-fn build_query(rules: &[RuleRef]) -> String {
+/// `{"0": data.p.deny, "1": data.p.warn, …}` over the rules at `indices`: one evaluation, so the
+/// input is ingested once and helper rules are computed once.
+fn build_query(indices: &[usize], rules: &[RuleRef]) -> String {
     let mut q = String::from("{");
-    for (i, r) in rules.iter().enumerate() {
-        if i > 0 {
-            q.push_str(", ");
+    for (n, &i) in indices.iter().enumerate() {
+        if let Some(r) = rules.get(i) {
+            if n > 0 {
+                q.push_str(", ");
+            }
+            q.push_str(&format!("\"{i}\": data.{}", r.path()));
         }
-        q.push_str(&format!("\"{i}\": data.{}", r.path()));
     }
     q.push('}');
     q
