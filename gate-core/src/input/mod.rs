@@ -430,14 +430,10 @@ impl Input {
         rego::to_value(self)
     }
 
-    /// The same value as [`Input::to_value`], built part by part while each part is dropped,
-    /// so the typed facts and their value never both exist in full (lower peak memory).
+    /// The same value as [`Input::to_value`], built part by part while each part is dropped (so
+    /// the typed facts and their value never both exist in full), the three large parts — test
+    /// cases, findings, components — on threads of their own.
     pub fn into_value(self) -> Result<regorus::Value, crate::Error> {
-        let cache = rego::Interner::default();
-        let mut top = std::collections::BTreeMap::new();
-        let mut put = |key: &str, v: regorus::Value| {
-            top.insert(regorus::Value::from(key), v);
-        };
         let Input {
             schema_version,
             evidence,
@@ -450,25 +446,46 @@ impl Input {
             approvals,
             context,
         } = self;
+        let (tests, findings, sbom) = std::thread::scope(|scope| {
+            let t = scope.spawn(move || owned_value(tests));
+            let f = scope.spawn(move || owned_value(findings));
+            let s = owned_value(sbom);
+            let join =
+                |h: std::thread::ScopedJoinHandle<'_, Result<regorus::Value, crate::Error>>| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(crate::Error::Usage(
+                            "building input: a thread stopped".into(),
+                        ))
+                    })
+                };
+            (join(t), join(f), s)
+        });
+        let cache = rego::Interner::default();
+        let mut top = std::collections::BTreeMap::new();
+        let mut put = |key: &str, v: regorus::Value| {
+            top.insert(regorus::Value::from(key), v);
+        };
         put(
             "schema_version",
             rego::to_value_with(&schema_version, &cache)?,
         );
         put("evidence", rego::to_value_with(&evidence, &cache)?);
-        drop(evidence);
         put("release", rego::to_value_with(&release, &cache)?);
-        put("tests", rego::to_value_with(&tests, &cache)?);
-        drop(tests);
-        put("findings", rego::to_value_with(&findings, &cache)?);
-        drop(findings);
-        put("sbom", rego::to_value_with(&sbom, &cache)?);
-        drop(sbom);
+        put("tests", tests?);
+        put("findings", findings?);
+        put("sbom", sbom?);
         put("signatures", rego::to_value_with(&signatures, &cache)?);
         put("attestations", rego::to_value_with(&attestations, &cache)?);
         put("approvals", rego::to_value_with(&approvals, &cache)?);
         put("context", rego::to_value_with(&context, &cache)?);
         Ok(regorus::Value::from(top))
     }
+}
+
+/// Convert a part of the input into a value, then drop the part (on the calling thread).
+fn owned_value<T: Serialize>(part: T) -> Result<regorus::Value, crate::Error> {
+    let cache = rego::Interner::default();
+    rego::to_value_with(&part, &cache)
 }
 
 /// The JSON Schema of the `input` document (draft 2020-12), as shipped in docs/input.schema.json.
