@@ -38,6 +38,9 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         timeout: Some(Duration::from_secs(a.timeout)),
     };
     let report = check::run(&opts)?;
+    for d in &report.diagnostics {
+        render::diagnostic(d);
+    }
     for (format, path) in &outputs {
         fs_err::write(path, render::to_string(&report, *format))?;
     }

@@ -373,3 +373,51 @@ fn error_message_snapshot() {
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!("truncated_error", stderr(&out));
 }
+
+#[test]
+fn notes_go_to_stderr_and_data_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::copy(
+        root().join("fixtures/junit/pytest-clean.xml"),
+        dir.path().join("junit.xml"),
+    )
+    .unwrap();
+    fs_err::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let out = gate(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--now",
+        NOW,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    json(&out); // stdout is pure JSON
+    let err = stderr(&out);
+    assert!(
+        err.contains("note[skipped-unknown-file]") && err.contains("notes.txt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_report_whose_attributes_claim_hidden_failures_is_denied() {
+    // A real clean pytest report, edited the way a bad merge or a hand edit would: the suite
+    // claims two failures that no test case shows.
+    let text = fs_err::read_to_string(root().join("fixtures/junit/pytest-clean.xml")).unwrap();
+    assert!(text.contains("failures=\"0\""));
+    let edited = text.replacen("failures=\"0\"", "failures=\"2\"", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.xml");
+    fs_err::write(&path, edited).unwrap();
+    let out = gate(&["check", path.to_str().unwrap(), "--now", NOW, "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let r = &report["results"][0];
+    assert_eq!(r["code"], "tests.hidden-failures");
+    assert!(
+        r["message"].as_str().unwrap().contains("claims 2 failures"),
+        "{r}"
+    );
+    assert_eq!(report["diagnostics"][0]["code"], "junit-count-mismatch");
+}

@@ -14,8 +14,6 @@ pub enum Code {
     JunitCountMismatch,
     /// A file found while walking a folder is of no kind gate reads; it was skipped.
     SkippedUnknownFile,
-    /// A document declares a format version newer than gate knows; read as the newest known.
-    NewerFormatVersion,
     /// A value gate expected was missing, so a default was used.
     MissingValue,
 }
@@ -25,7 +23,6 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::JunitCountMismatch,
         Code::SkippedUnknownFile,
-        Code::NewerFormatVersion,
         Code::MissingValue,
     ];
 
@@ -34,7 +31,6 @@ impl Code {
         match self {
             Code::JunitCountMismatch => "junit-count-mismatch",
             Code::SkippedUnknownFile => "skipped-unknown-file",
-            Code::NewerFormatVersion => "newer-format-version",
             Code::MissingValue => "missing-value",
         }
     }
@@ -46,7 +42,6 @@ impl Code {
                 "a JUnit suite's failure/error attributes claim more than its test cases show"
             }
             Code::SkippedUnknownFile => "a file found while walking a folder was not evidence",
-            Code::NewerFormatVersion => "a document's format version is newer than gate knows",
             Code::MissingValue => "an expected value was missing and a default was used",
         }
     }
