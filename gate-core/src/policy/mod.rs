@@ -240,13 +240,12 @@ impl PolicyEngine {
             self.engine.set_input(input);
             values.push(eval_group(&mut self.engine, &self.query));
         } else {
+            // The clones share the input with `self.engine`, which keeps the last reference: the
+            // value is freed with this engine (off the critical path), not when a thread ends.
+            self.engine.set_input(input);
             let jobs: Vec<(regorus::Engine, String)> = groups
                 .iter()
-                .map(|g| {
-                    let mut e = self.engine.clone();
-                    e.set_input(input.clone());
-                    (e, build_query(g, &self.rules))
-                })
+                .map(|g| (self.engine.clone(), build_query(g, &self.rules)))
                 .collect();
             values = std::thread::scope(|scope| {
                 let handles: Vec<_> = jobs
