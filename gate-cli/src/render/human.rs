@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use gate_core::diagnostic::Diagnostic as Note;
+use gate_core::evidence::locate::locate;
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, ResultEntry, Verdict};
 use gate_core::Error;
@@ -24,7 +25,7 @@ fn handler(color: bool) -> GraphicalReportHandler {
         GraphicalTheme::unicode_nocolor()
     };
     GraphicalReportHandler::new_themed(theme)
-        .with_context_lines(1)
+        .with_context_lines(2)
         .with_wrap_lines(false)
 }
 
@@ -101,25 +102,84 @@ fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
     Some(start + col)
 }
 
-fn location(ev: &serde_json::Value) -> Option<String> {
-    let file = ev.get("evidence")?.as_str()?;
-    if let Some(p) = ev.get("pointer").and_then(|p| p.as_str()) {
-        return Some(format!("{file}#{p}"));
+/// Positions of JSON-pointer sources, resolved once per file: `(file, pointer) → (line, column)`.
+type Positions = BTreeMap<(String, String), (usize, usize)>;
+
+/// Resolve the pointers of every source of `results` to lines, one pass per evidence file.
+fn resolve(results: &[&ResultEntry], sources: &mut Sources) -> Positions {
+    let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in results {
+        for ev in &r.evidence {
+            let file = ev.get("evidence").and_then(|f| f.as_str());
+            let pointer = ev.get("pointer").and_then(|p| p.as_str());
+            if let (Some(file), Some(pointer)) = (file, pointer) {
+                wanted
+                    .entry(file.to_owned())
+                    .or_default()
+                    .push(pointer.to_owned());
+            }
+        }
     }
-    match (
-        ev.get("line").and_then(|l| l.as_u64()),
-        ev.get("column").and_then(|c| c.as_u64()),
-    ) {
-        (Some(l), Some(c)) => Some(format!("{file}:{l}:{c}")),
-        (Some(l), None) => Some(format!("{file}:{l}")),
-        _ => Some(file.to_owned()),
+    let mut out = Positions::new();
+    for (file, pointers) in wanted {
+        let Some(text) = sources.get(&file) else {
+            continue;
+        };
+        let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+        for (pointer, at) in locate(text, &refs) {
+            out.insert((file.clone(), pointer), at);
+        }
     }
+    out
 }
 
-fn diag(r: &ResultEntry, sources: &mut Sources) -> ResultDiag {
+/// Where a source points: file, and line/column when known (directly or through its pointer).
+struct Where<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    pointer: Option<&'a str>,
+}
+
+fn where_of<'a>(ev: &'a serde_json::Value, positions: &Positions) -> Option<Where<'a>> {
+    let file = ev.get("evidence")?.as_str()?;
+    let pointer = ev.get("pointer").and_then(|p| p.as_str());
+    let as_usize = |key: &str| ev.get(key).and_then(|v| v.as_u64()).map(|n| n as usize);
+    let (line, column) = match pointer {
+        Some(p) => positions
+            .get(&(file.to_owned(), p.to_owned()))
+            .map_or((None, None), |&(l, c)| (Some(l), Some(c))),
+        None => (as_usize("line"), as_usize("column")),
+    };
+    Some(Where {
+        file,
+        line,
+        column,
+        pointer,
+    })
+}
+
+fn location(w: &Where<'_>) -> String {
+    let mut s = match (w.line, w.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", w.file),
+        (Some(l), None) => format!("{}:{l}", w.file),
+        _ => w.file.to_owned(),
+    };
+    if let Some(p) = w.pointer {
+        s.push_str(&format!(" ({p})"));
+    }
+    s
+}
+
+fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> ResultDiag {
     let mut text = r.message.clone();
-    let locs: Vec<String> = r.evidence.iter().filter_map(location).collect();
-    if !locs.is_empty() {
+    let places: Vec<Where<'_>> = r
+        .evidence
+        .iter()
+        .filter_map(|ev| where_of(ev, positions))
+        .collect();
+    if !places.is_empty() {
+        let locs: Vec<String> = places.iter().map(location).collect();
         text.push_str(&format!("\n  at {}", locs.join(", ")));
     }
     text.push_str(&format!("\n  rule {}", r.rule));
@@ -135,27 +195,25 @@ fn diag(r: &ResultEntry, sources: &mut Sources) -> ResultDiag {
         source: None,
         span: None,
     };
-    // Quote the evidence line when the first source has one.
-    if let Some(ev) = r.evidence.first() {
-        let file = ev.get("evidence").and_then(|f| f.as_str());
-        let line = ev.get("line").and_then(|l| l.as_u64());
-        let col = ev.get("column").and_then(|c| c.as_u64()).unwrap_or(1);
-        if let (Some(file), Some(line)) = (file, line) {
-            if let Some(src) = sources.get(file) {
-                let text_line = src
-                    .lines()
-                    .nth((line as usize).saturating_sub(1))
-                    .unwrap_or("");
-                let short = text_line.chars().count() <= MAX_QUOTED_LINE;
-                if let Some(at) = offset(src, line as usize, col as usize).filter(|_| short) {
-                    let len = src
-                        .get(at..)
-                        .and_then(|s| s.find(['\n', ' ', '>']))
-                        .unwrap_or(0)
-                        .max(1);
-                    d.span = Some(SourceSpan::from((at, len)));
-                    d.source = Some(NamedSource::new(file, src.clone()));
-                }
+    // Quote the evidence line of the first source when it has one and it is short.
+    if let Some(Where {
+        file,
+        line: Some(line),
+        column,
+        ..
+    }) = places.first()
+    {
+        if let Some(src) = sources.get(file) {
+            let text_line = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            let short = text_line.chars().count() <= MAX_QUOTED_LINE;
+            if let Some(at) = offset(src, *line, column.unwrap_or(1)).filter(|_| short) {
+                let len = src
+                    .get(at..)
+                    .and_then(|s| s.find(['\n', ' ', '>']))
+                    .unwrap_or(0)
+                    .max(1);
+                d.span = Some(SourceSpan::from((at, len)));
+                d.source = Some(NamedSource::new(*file, src.clone()));
             }
         }
     }
@@ -168,6 +226,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     let mut sources = Sources::default();
     let mut warnings_shown = 0;
+    let mut shown: Vec<&ResultEntry> = Vec::new();
     for r in &report.results {
         if r.level == RuleLevel::Warn && r.waived_by.is_none() {
             if warnings_shown >= MAX_WARNINGS_SHOWN {
@@ -175,7 +234,11 @@ pub fn render(report: &Report, color: bool) -> String {
             }
             warnings_shown += 1;
         }
-        let d = diag(r, &mut sources);
+        shown.push(r);
+    }
+    let positions = resolve(&shown, &mut sources);
+    for r in shown {
+        let d = diag(r, &mut sources, &positions);
         if !out.is_empty() {
             out.push('\n');
         }

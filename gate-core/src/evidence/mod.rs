@@ -8,6 +8,7 @@ pub mod cyclonedx;
 pub mod grype;
 pub mod json;
 pub mod junit;
+pub mod locate;
 pub mod sarif;
 pub mod text;
 pub mod trivy;
