@@ -76,7 +76,10 @@ fn demo_human_output_explains_the_failure() {
     assert!(text.contains("fixtures/demo/pytest-junit.xml:"), "{text}");
     assert!(text.contains("help: Fix the failing test"), "{text}");
     // JSON evidence is located by line too, with the pointer alongside.
-    assert!(text.contains("at fixtures/demo/sbom.cdx.json:3:5 (/components/0)"), "{text}");
+    assert!(
+        text.contains("at fixtures/demo/sbom.cdx.json:3:5 (/components/0)"),
+        "{text}"
+    );
     assert!(text.contains("gate: FAIL:"), "{text}");
     assert!(
         !text.contains('\u{1b}'),
