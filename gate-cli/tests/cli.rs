@@ -426,3 +426,25 @@ fn a_report_whose_attributes_claim_hidden_failures_is_denied() {
     );
     assert_eq!(report["diagnostics"][0]["code"], "junit-count-mismatch");
 }
+
+#[test]
+fn policy_evaluation_past_the_timeout_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("slow.rego");
+    // About 9 million iterations: seconds of work for any engine.
+    fs_err::write(
+        &policy,
+        "package slow\n\ndeny contains \"slow\" if {\n\txs := numbers.range(1, 3000)\n\tcount([1 | some x in xs; some y in xs; x == y]) > 0\n}\n",
+    )
+    .unwrap();
+    let out = gate(&[
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "-p",
+        policy.to_str().unwrap(),
+        "--timeout",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("time limit"), "{}", stderr(&out));
+}
