@@ -102,7 +102,7 @@ fn small_set_is_read_and_judged_as_generated() {
         .cases
         .iter()
         .filter(|c| matches!(c.status, TestStatus::Failed | TestStatus::Errored))
-        .map(|c| c.subject())
+        .map(|c| c.derive_subject())
         .collect();
     failing.sort();
     assert_eq!(failing, facts.failing_tests);

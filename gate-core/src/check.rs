@@ -65,12 +65,27 @@ fn build_input(collected: &mut Collected, now: DateTime<Utc>) -> Input {
             input.tests.summary.merge(&report.summary);
             input.tests.reports.push(report);
         }
-        input.tests.cases.extend(facts.tests);
-        input.findings.extend(facts.findings);
+        input
+            .tests
+            .cases
+            .extend(facts.tests.into_iter().map(|mut t| {
+                t.subject = t.derive_subject();
+                t
+            }));
+        input
+            .findings
+            .extend(facts.findings.into_iter().map(|mut f| {
+                f.subject = f.derive_subject();
+                f
+            }));
         input
             .sbom
             .components
-            .extend(facts.components.into_iter().map(blank_is_missing));
+            .extend(facts.components.into_iter().map(|c| {
+                let mut c = blank_is_missing(c);
+                c.subject = c.derive_subject();
+                c
+            }));
     }
     input
 }
@@ -164,6 +179,7 @@ mod tests {
             supplier: None,
             bom_ref: None,
             source: Source::pointer("b.json", "/components/0".into()),
+            subject: String::new(),
         };
         let c = blank_is_missing(c);
         assert_eq!(

@@ -37,7 +37,7 @@ deny contains result if {
 	f.severity in blocking
 	result := {
 		"code": "code.finding",
-		"subject": sprintf("%s@%s", [f.id, where(f)]),
+		"subject": f.subject,
 		"msg": sprintf("%s: %s %s at %s: %s", [f.tool, f.severity, f.id, where(f), f.message]),
 		"severity": f.severity,
 		"title": "A code-scanning result at a blocking severity",

@@ -11,6 +11,7 @@ finding(severity, suppressed) := {
 	"message": "Use of unsafe yaml load.",
 	"location": {"path": "app/config.py", "line": 12, "column": 5},
 	"source": {"evidence": "bandit.sarif", "pointer": "/runs/0/results/0"},
+	"subject": "B506@app/config.py:12",
 }
 
 test_high_result_is_denied_with_location if {
@@ -41,5 +42,5 @@ test_location_without_line if {
 	f := object.union(finding("high", false), {"location": {"path": "a.py", "line": null, "column": null}})
 	results := code.deny with input as {"findings": [f]}
 	some r in results
-	r.subject == "B506@a.py"
+	r.msg == "Bandit: high B506 at a.py: Use of unsafe yaml load."
 }

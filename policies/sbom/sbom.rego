@@ -3,26 +3,8 @@
 # description: Every component of the SBOM can be identified, traced and licensed.
 package gate.sbom
 
-# gate normalises blank strings to null, so a missing value is `null` here.
-
-subject(c) := c.purl if c.purl != null
-
-subject(c) := sprintf("%s@%s", [c.name, c.version]) if {
-	c.purl == null
-	c.name != null
-	c.version != null
-}
-
-subject(c) := c.name if {
-	c.purl == null
-	c.name != null
-	c.version == null
-}
-
-subject(c) := sprintf("%s%s", [c.source.evidence, c.source.pointer]) if {
-	c.purl == null
-	c.name == null
-}
+# gate normalises blank strings to null, so a missing value is `null` here, and computes each
+# component's `subject` (purl, else name@version, else name, else its place in the SBOM).
 
 # METADATA
 # title: A component has no name
@@ -35,7 +17,7 @@ deny contains result if {
 	c.name == null
 	result := {
 		"code": "sbom.missing-name",
-		"subject": subject(c),
+		"subject": c.subject,
 		"msg": sprintf("component at %s%s has no name", [c.source.evidence, c.source.pointer]),
 		"severity": "high",
 		"title": "A component has no name",
@@ -56,7 +38,7 @@ deny contains result if {
 	c.name != null
 	result := {
 		"code": "sbom.missing-version",
-		"subject": subject(c),
+		"subject": c.subject,
 		"msg": sprintf("component `%s` has no version", [c.name]),
 		"severity": "high",
 		"title": "A component has no version",
@@ -77,8 +59,8 @@ warn contains result if {
 	c.name != null
 	result := {
 		"code": "sbom.missing-purl",
-		"subject": subject(c),
-		"msg": sprintf("component `%s` has no package URL (purl)", [subject(c)]),
+		"subject": c.subject,
+		"msg": sprintf("component `%s` has no package URL (purl)", [c.subject]),
 		"severity": "low",
 		"title": "A component has no package URL",
 		"remediation": "Use an SBOM generator that records package URLs, so scanners can match the component.",
@@ -98,8 +80,8 @@ warn contains result if {
 	c.name != null
 	result := {
 		"code": "sbom.missing-license",
-		"subject": subject(c),
-		"msg": sprintf("component `%s` has no license", [subject(c)]),
+		"subject": c.subject,
+		"msg": sprintf("component `%s` has no license", [c.subject]),
 		"severity": "low",
 		"title": "A component has no license",
 		"remediation": "Record the component's license (an SPDX id or expression) in the SBOM.",

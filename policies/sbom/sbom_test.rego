@@ -8,7 +8,20 @@ comp(name, version, purl, licenses) := {
 	"purl": purl,
 	"licenses": licenses,
 	"source": {"evidence": "bom.json", "pointer": "/components/0"},
+	"subject": subject(name, version, purl),
 }
+
+# What gate computes for `subject` (see docs/input-schema.md).
+subject(_, _, purl) := purl if purl != null
+
+subject(name, version, null) := sprintf("%s@%s", [name, version]) if {
+	name != null
+	version != null
+}
+
+subject(name, null, null) := name if name != null
+
+subject(null, _, null) := "bom.json/components/0"
 
 test_complete_component_passes if {
 	inp := {"sbom": {"components": [comp("jinja2", "2.11.2", "pkg:pypi/jinja2@2.11.2", ["BSD-3-Clause"])]}}

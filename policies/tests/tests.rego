@@ -15,8 +15,8 @@ deny contains result if {
 	tc.status != "skipped"
 	result := {
 		"code": sprintf("tests.%s", [tc.status]),
-		"subject": subject(tc),
-		"msg": sprintf("test `%s` %s%s", [subject(tc), tc.status, detail(tc)]),
+		"subject": tc.subject,
+		"msg": sprintf("test `%s` %s%s", [tc.subject, tc.status, detail(tc)]),
 		"severity": "high",
 		"title": "A test failed or errored",
 		"remediation": "Fix the failing test (or the code it tests) and re-run the suite.",
@@ -66,10 +66,6 @@ warn contains result if {
 		"evidence": {"evidence": report.evidence},
 	}
 }
-
-subject(tc) := sprintf("%s::%s", [tc.classname, tc.name]) if tc.classname != ""
-
-subject(tc) := tc.name if tc.classname == ""
 
 detail(tc) := sprintf(": %s", [first_line(tc.message)]) if {
 	is_string(tc.message)

@@ -13,7 +13,12 @@ case(classname, name, status, message) := {
 	"duration_s": 0.1,
 	"flaky": false,
 	"source": src,
+	"subject": subject(classname, name),
 }
+
+subject(classname, name) := sprintf("%s::%s", [classname, name]) if classname != ""
+
+subject(classname, name) := name if classname == ""
 
 report(total, mismatches) := {
 	"evidence": "junit.xml",

@@ -38,7 +38,7 @@ deny contains result if {
 	fixable(f)
 	result := {
 		"code": "vulnerabilities.fixable",
-		"subject": sprintf("%s@%s", [f.id, subject_package(f)]),
+		"subject": f.subject,
 		"msg": sprintf("%s %s in %s, fixed in %s (reported by %s)", [
 			f.severity, f.id, package_name(f), concat(", ", f.fixed_in), f.tool,
 		]),
@@ -63,25 +63,13 @@ warn contains result if {
 	not fixable(f)
 	result := {
 		"code": "vulnerabilities.unfixable",
-		"subject": sprintf("%s@%s", [f.id, subject_package(f)]),
+		"subject": f.subject,
 		"msg": sprintf("%s %s in %s has no fix yet (reported by %s)", [f.severity, f.id, package_name(f), f.tool]),
 		"severity": f.severity,
 		"title": "A vulnerability at a blocking severity with no fix yet",
 		"remediation": "Check whether the vulnerable code is reachable; mitigate it, or waive the finding with an owner and an expiry.",
 		"evidence": f.source,
 	}
-}
-
-subject_package(f) := f.package.purl if is_string(f.package.purl)
-
-subject_package(f) := sprintf("%s@%s", [f.package.name, f.package.version]) if {
-	not is_string(f.package.purl)
-	is_string(f.package.version)
-}
-
-subject_package(f) := f.package.name if {
-	not is_string(f.package.purl)
-	not is_string(f.package.version)
 }
 
 min_fixed(f) := f.fixed_in[0] if count(f.fixed_in) > 0

@@ -18,6 +18,7 @@ finding(severity, fix_state, fixed_in) := {
 		"type": "java-archive",
 	},
 	"source": {"evidence": "grype.json", "pointer": "/matches/0"},
+	"subject": "CVE-2021-44228@pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
 }
 
 test_fixable_critical_is_denied_with_subject_and_remediation if {
@@ -62,9 +63,9 @@ test_code_findings_are_not_vulnerabilities if {
 	count(vulnerabilities.deny) == 0 with input as {"findings": [f]}
 }
 
-test_package_without_purl_uses_name_and_version if {
-	f := object.union(finding("high", "fixed", ["2.15.0"]), {"package": {"name": "x", "version": "1", "purl": null, "type": null}})
+test_package_without_version_is_named_alone if {
+	f := object.union(finding("high", "fixed", ["2.15.0"]), {"package": {"name": "x", "version": null, "purl": null, "type": null}})
 	results := vulnerabilities.deny with input as {"findings": [f]}
 	some r in results
-	r.subject == "CVE-2021-44228@x@1"
+	r.msg == "high CVE-2021-44228 in x, fixed in 2.15.0 (reported by grype)"
 }

@@ -346,6 +346,7 @@ impl RawComponent {
                 .or(self.author),
             bom_ref: self.bom_ref,
             source,
+            subject: String::new(),
         }
     }
 }
@@ -565,7 +566,7 @@ mod tests {
             (c[0].name.as_deref(), c[0].version.as_deref()),
             (None, None)
         );
-        assert_eq!(c[0].subject(), "pkg:generic/x");
+        assert_eq!(c[0].derive_subject(), "pkg:generic/x");
         assert_eq!(
             (c[1].name.as_deref(), c[1].version.as_deref()),
             (Some("y"), None)

@@ -149,6 +149,7 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
         baseline_state: None,
         source: Source::pointer(evidence, format!("/matches/{index}")),
         id: vid,
+        subject: String::new(),
     }
 }
 
@@ -457,7 +458,7 @@ mod tests {
         let f = one(r#"{"id":"CVE-9"}"#, "[]");
         assert_eq!(f.message, "CVE-9 in p 1.0");
         assert_eq!(f.aliases, Vec::<String>::new());
-        assert_eq!(f.subject(), "CVE-9@p@1.0");
+        assert_eq!(f.derive_subject(), "CVE-9@p@1.0");
     }
 
     #[test]

@@ -346,6 +346,7 @@ impl<'i> State<'i> {
             duration_s: case.duration_s,
             flaky: rerun && status == TestStatus::Passed,
             source: case.source,
+            subject: String::new(),
         });
     }
 
@@ -537,7 +538,7 @@ mod tests {
         assert!(t[3].flaky && t[3].status == TestStatus::Passed);
         assert_eq!(t[4].duration_s, Some(1234.5));
         assert_eq!(t[0].suite, "org.acme.FlakyTest");
-        assert_eq!(t[0].subject(), "org.acme.FlakyTest::flaky");
+        assert_eq!(t[0].derive_subject(), "org.acme.FlakyTest::flaky");
         assert_eq!(t[0].source, Source::line("r.xml", 4, 3));
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     }

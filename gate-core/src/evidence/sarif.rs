@@ -230,6 +230,7 @@ impl<'a> RunContext<'a> {
             suppressed: is_suppressed(result.suppressions.as_deref()),
             baseline_state: result.baseline_state.clone(),
             source: Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
+            subject: String::new(),
         })
     }
 
@@ -742,7 +743,7 @@ mod tests {
             f.source,
             Source::pointer("e.sarif", "/runs/0/results/0".into())
         );
-        assert_eq!(f.subject(), "R1@src/a.rs:7");
+        assert_eq!(f.derive_subject(), "R1@src/a.rs:7");
     }
 
     #[test]

@@ -212,6 +212,7 @@ fn finding(
         baseline_state: None,
         source: Source::pointer(evidence, pointer),
         id: vid,
+        subject: String::new(),
     }
 }
 
@@ -488,7 +489,7 @@ mod tests {
         assert_eq!(f.message, "C");
         assert_eq!(f.package, None);
         assert_eq!(f.rule, None);
-        assert_eq!(f.subject(), "C@img (debian 12)");
+        assert_eq!(f.derive_subject(), "C@img (debian 12)");
     }
 
     #[test]

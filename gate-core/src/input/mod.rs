@@ -116,11 +116,13 @@ pub struct TestCase {
     pub flaky: bool,
     /// Where the `<testcase>` element starts.
     pub source: Source,
+    /// The stable string results about this test name it by (filled when the input is built).
+    pub subject: String,
 }
 
 impl TestCase {
     /// The test's subject string: `classname::name` (or `name` alone).
-    pub fn subject(&self) -> String {
+    pub fn derive_subject(&self) -> String {
         if self.classname.is_empty() {
             self.name.clone()
         } else {
@@ -295,11 +297,13 @@ pub struct Finding {
     pub baseline_state: Option<String>,
     /// Where in the evidence.
     pub source: Source,
+    /// The stable string results about this finding name it by (filled when the input is built).
+    pub subject: String,
 }
 
 impl Finding {
     /// The finding's subject: `ID@purl`, `ID@name@version`, or `ID@path:line` for code.
-    pub fn subject(&self) -> String {
+    pub fn derive_subject(&self) -> String {
         if let Some(p) = &self.package {
             if let Some(purl) = &p.purl {
                 return format!("{}@{purl}", self.id);
@@ -349,21 +353,25 @@ pub struct Component {
     pub bom_ref: Option<String>,
     /// Where in the evidence.
     pub source: Source,
+    /// The stable string results about this component name it by (filled when the input is built).
+    pub subject: String,
 }
 
 impl Component {
-    /// The component's subject: its purl, else `name@version`, else its name or bom-ref.
-    pub fn subject(&self) -> String {
+    /// The component's subject: its purl, else `name@version`, else its name, else where it is
+    /// (`sbom.json/components/3`).
+    pub fn derive_subject(&self) -> String {
         if let Some(p) = &self.purl {
             return p.clone();
         }
         match (&self.name, &self.version) {
             (Some(n), Some(v)) => format!("{n}@{v}"),
             (Some(n), None) => n.clone(),
-            _ => self
-                .bom_ref
-                .clone()
-                .unwrap_or_else(|| "(unnamed component)".to_owned()),
+            _ => format!(
+                "{}{}",
+                self.source.evidence,
+                self.source.pointer.as_deref().unwrap_or_default()
+            ),
         }
     }
 }
@@ -563,9 +571,10 @@ mod tests {
             suppressed: false,
             baseline_state: None,
             source: src.clone(),
+            subject: String::new(),
         };
         assert_eq!(
-            f.subject(),
+            f.derive_subject(),
             "CVE-2021-44228@pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
         );
         let t = TestCase {
@@ -577,7 +586,8 @@ mod tests {
             duration_s: None,
             flaky: false,
             source: src,
+            subject: String::new(),
         };
-        assert_eq!(t.subject(), "tests.test_x::test_y");
+        assert_eq!(t.derive_subject(), "tests.test_x::test_y");
     }
 }
