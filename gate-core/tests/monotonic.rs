@@ -8,23 +8,13 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gate_core::check::{self, CheckOptions};
 use gate_core::report::Verdict;
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let mut files = Vec::new();
-    for dir in ["demo", "junit", "sarif", "sbom"] {
-        for entry in fs_err::read_dir(root.join(dir)).unwrap() {
-            files.push(entry.unwrap().path());
-        }
-    }
-    files.sort();
-    files
-}
 
 fn denials(paths: &[PathBuf]) -> (Verdict, BTreeSet<(String, String)>) {
     let opts = CheckOptions {
@@ -44,7 +34,7 @@ fn denials(paths: &[PathBuf]) -> (Verdict, BTreeSet<(String, String)>) {
 
 #[test]
 fn adding_evidence_never_removes_a_denial() {
-    let files = fixtures();
+    let files = common::fixtures();
     assert!(files.len() >= 15, "fixtures missing: {files:?}");
     let single: Vec<_> = files
         .iter()

@@ -9,27 +9,15 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use gate_core::evidence::read_file;
 use gate_core::Error;
 
-fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let mut files = Vec::new();
-    for dir in ["demo", "junit", "sarif", "sbom"] {
-        for entry in fs_err::read_dir(root.join(dir)).unwrap() {
-            files.push(entry.unwrap().path());
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn truncated_fixtures_are_refused_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    for file in fixtures() {
+    for file in common::fixtures() {
         let bytes = fs_err::read(&file).unwrap();
         let end = bytes
             .iter()
@@ -64,7 +52,7 @@ fn corrupted_bytes_never_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut refused = 0;
     let mut total = 0;
-    for file in fixtures() {
+    for file in common::fixtures() {
         let bytes = fs_err::read(&file).unwrap();
         let target = dir.path().join(file.file_name().unwrap());
         for k in 1..40 {
