@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// A policy-as-code release gate: judge a release's evidence against Rego policies.
 #[derive(Debug, Parser)]
-#[command(name = "gate", version, about, long_about = None)]
+#[command(name = "gate", version)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -61,7 +61,7 @@ pub struct CheckArgs {
     /// Also write FORMAT to PATH (repeatable), e.g. `-o json=gate-report.json`.
     #[arg(short = 'o', long = "output", value_name = "FORMAT=PATH")]
     pub output: Vec<String>,
-    /// Fail on warnings too.
+    /// What fails the verdict: denials only, or warnings too.
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     pub fail_on: FailOn,
     /// Limit on policy evaluation time, in seconds.
