@@ -62,6 +62,20 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// `N <things lacking a value> (first at `POINTER`)`, worded for one (`one`) or many
+    /// (`many`): the note every reader gives when it had to fill in a missing value.
+    pub fn missing_values(count: usize, one: &str, many: &str, first: &str) -> Diagnostic {
+        let what = if count == 1 { one } else { many };
+        Diagnostic {
+            code: Code::MissingValue,
+            path: None,
+            line: None,
+            message: format!("{count} {what} (first at `{first}`)"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

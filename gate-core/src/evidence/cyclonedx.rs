@@ -26,7 +26,7 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::{json, Facts, Parsed};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Producer, Source};
 use crate::EvidenceError;
 
@@ -45,20 +45,17 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             version: None,
         });
     let (components, unnamed) = flatten(id, bom.components.0);
-    let mut diagnostics = Vec::new();
-    if let Some((count, first)) = unnamed {
-        let noun = if count == 1 {
-            "component has"
-        } else {
-            "components have"
-        };
-        diagnostics.push(Diagnostic {
-            code: Code::MissingValue,
-            path: None,
-            line: None,
-            message: format!("{count} CycloneDX {noun} no `name` (first at `{first}`)"),
-        });
-    }
+    let diagnostics = unnamed
+        .map(|(count, first)| {
+            Diagnostic::missing_values(
+                count,
+                "CycloneDX component has no `name`",
+                "CycloneDX components have no `name`",
+                &first,
+            )
+        })
+        .into_iter()
+        .collect();
     Ok(Parsed {
         format_version: Some(bom.spec_version.0),
         producer,
@@ -572,7 +569,7 @@ mod tests {
             (Some("y"), None)
         );
         assert_eq!(p.diagnostics.len(), 1);
-        assert_eq!(p.diagnostics[0].code, Code::MissingValue);
+        assert_eq!(p.diagnostics[0].code, crate::diagnostic::Code::MissingValue);
         assert_eq!(
             p.diagnostics[0].message,
             "2 CycloneDX components have no `name` (first at `/components/0`)"

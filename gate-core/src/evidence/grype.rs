@@ -17,7 +17,7 @@
 use serde::Deserialize;
 
 use super::{json, Facts, Parsed};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::Severity;
 use crate::EvidenceError;
@@ -43,15 +43,15 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         findings.push(finding(id, &tool, i, m));
     }
     let diagnostics = without_id
-        .map(|(count, first)| Diagnostic {
-            code: Code::MissingValue,
-            path: None,
-            line: None,
-            message: format!(
-                "{count} Grype {} no vulnerability `id` and {} reported as `{UNKNOWN_ID}` (first at `/matches/{first}`)",
-                if count == 1 { "match has" } else { "matches have" },
-                if count == 1 { "is" } else { "are" },
-            ),
+        .map(|(count, first)| {
+            Diagnostic::missing_values(
+                count,
+                &format!("Grype match has no vulnerability `id` and is reported as `{UNKNOWN_ID}`"),
+                &format!(
+                    "Grype matches have no vulnerability `id` and are reported as `{UNKNOWN_ID}`"
+                ),
+                &format!("/matches/{first}"),
+            )
         })
         .into_iter()
         .collect();
@@ -518,7 +518,10 @@ mod tests {
             ("unknown", "unknown", &None)
         );
         assert_eq!(parsed.diagnostics.len(), 1);
-        assert_eq!(parsed.diagnostics[0].code, Code::MissingValue);
+        assert_eq!(
+            parsed.diagnostics[0].code,
+            crate::diagnostic::Code::MissingValue
+        );
         assert_eq!(
             parsed.diagnostics[0].message,
             "2 Grype matches have no vulnerability `id` and are reported as `unknown` (first at `/matches/0`)"

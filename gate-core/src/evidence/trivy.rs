@@ -20,7 +20,7 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::{json, Facts, Parsed};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::Severity;
 use crate::EvidenceError;
@@ -108,15 +108,15 @@ fn parsed(
         }
     }
     let diagnostics = without_id
-        .map(|(count, first)| Diagnostic {
-            code: Code::MissingValue,
-            path: None,
-            line: None,
-            message: format!(
-                "{count} Trivy {} no `VulnerabilityID` and {} reported as `{UNKNOWN_ID}` (first at `{first}`)",
-                if count == 1 { "vulnerability has" } else { "vulnerabilities have" },
-                if count == 1 { "is" } else { "are" },
-            ),
+        .map(|(count, first)| {
+            Diagnostic::missing_values(
+                count,
+                &format!("Trivy vulnerability has no `VulnerabilityID` and is reported as `{UNKNOWN_ID}`"),
+                &format!(
+                    "Trivy vulnerabilities have no `VulnerabilityID` and are reported as `{UNKNOWN_ID}`"
+                ),
+                &first,
+            )
         })
         .into_iter()
         .collect();
@@ -578,7 +578,10 @@ mod tests {
         assert_eq!(ids, ["unknown", "C", "unknown"]);
         assert_eq!(parsed.facts.findings[0].message, "unknown");
         assert_eq!(parsed.diagnostics.len(), 1);
-        assert_eq!(parsed.diagnostics[0].code, Code::MissingValue);
+        assert_eq!(
+            parsed.diagnostics[0].code,
+            crate::diagnostic::Code::MissingValue
+        );
         assert_eq!(
             parsed.diagnostics[0].message,
             "2 Trivy vulnerabilities have no `VulnerabilityID` and are reported as `unknown` (first at `/Results/0/Vulnerabilities/0`)"
