@@ -34,6 +34,21 @@ fn json(out: &Output) -> serde_json::Value {
     })
 }
 
+/// `gate check` on a clean real report with one policy file written from `rego` (named `name`).
+fn check_with_policy(name: &str, rego: &str, extra: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join(name);
+    fs_err::write(&policy, rego).unwrap();
+    let mut args = vec![
+        "check",
+        "fixtures/junit/pytest-clean.xml",
+        "-p",
+        policy.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    gate(&args)
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -312,19 +327,11 @@ warn contains "clock is fixed" if time.now_ns() == time.parse_rfc3339_ns("2026-1
 
 #[test]
 fn a_policy_that_does_not_compile_exits_2_with_its_position() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("broken.rego");
-    fs_err::write(
-        &policy,
+    let out = check_with_policy(
+        "broken.rego",
         "package broken\n\ndeny contains msg if {\n\tmsg := \"x\" +\n}\n",
-    )
-    .unwrap();
-    let out = gate(&[
-        "check",
-        "fixtures/junit/pytest-clean.xml",
-        "-p",
-        policy.to_str().unwrap(),
-    ]);
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("broken.rego:"), "{err}");
@@ -332,15 +339,7 @@ fn a_policy_that_does_not_compile_exits_2_with_its_position() {
 
 #[test]
 fn policies_without_rules_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("empty.rego");
-    fs_err::write(&policy, "package nothing\n\nallow := true\n").unwrap();
-    let out = gate(&[
-        "check",
-        "fixtures/junit/pytest-clean.xml",
-        "-p",
-        policy.to_str().unwrap(),
-    ]);
+    let out = check_with_policy("empty.rego", "package nothing\n\nallow := true\n", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no rules to evaluate"),
@@ -429,22 +428,12 @@ fn a_report_whose_attributes_claim_hidden_failures_is_denied() {
 
 #[test]
 fn policy_evaluation_past_the_timeout_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("slow.rego");
     // About 9 million iterations: seconds of work for any engine.
-    fs_err::write(
-        &policy,
+    let out = check_with_policy(
+        "slow.rego",
         "package slow\n\ndeny contains \"slow\" if {\n\txs := numbers.range(1, 3000)\n\tcount([1 | some x in xs; some y in xs; x == y]) > 0\n}\n",
-    )
-    .unwrap();
-    let out = gate(&[
-        "check",
-        "fixtures/junit/pytest-clean.xml",
-        "-p",
-        policy.to_str().unwrap(),
-        "--timeout",
-        "1",
-    ]);
+        &["--timeout", "1"],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("time limit"), "{}", stderr(&out));
 }
