@@ -20,6 +20,75 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the normalised `input` document that policies see, as JSON.
     Inspect(InspectArgs),
+    /// Run the `test_*` rules (Rego unit tests) of policies: exit 0 all pass, 1 a test failed or
+    /// coverage is below `--threshold`, 2 could not run.
+    Test(TestArgs),
+    /// Verify a Sigstore bundle, DSSE envelope or keyed signature offline (cosign's flag names):
+    /// exit 0 verified, 1 not verified, 2 could not evaluate.
+    Verify(VerifyArgs),
+}
+
+/// `gate verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The Sigstore bundle (or DSSE envelope) to verify.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<std::path::PathBuf>,
+    /// A detached signature (base64 or DER) to verify with `--key` instead of a bundle.
+    #[arg(long, value_name = "FILE", conflicts_with = "bundle")]
+    pub signature: Option<std::path::PathBuf>,
+    /// What a signature must establish.
+    #[command(flatten)]
+    pub expect: VerifyFlags,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "human")]
+    pub format: VerifyFormat,
+}
+
+/// Output formats of `gate verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// Readable text.
+    Human,
+    /// `{"verification": {...}, "attestations": [...]}`.
+    Json,
+}
+
+/// Signature verification expectations, with cosign's flag names (`gate verify`, `gate check`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct VerifyFlags {
+    /// The signed artifact.
+    #[arg(long, value_name = "FILE", conflicts_with = "digest")]
+    pub artifact: Option<std::path::PathBuf>,
+    /// The signed artifact's digest, `sha256:<hex>`.
+    #[arg(long, value_name = "DIGEST")]
+    pub digest: Option<String>,
+    /// The expected signer identity (certificate SAN), exactly.
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with = "certificate_identity_regexp"
+    )]
+    pub certificate_identity: Option<String>,
+    /// The expected signer identity, as a regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub certificate_identity_regexp: Option<String>,
+    /// The expected OIDC issuer, exactly.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "certificate_oidc_issuer_regexp"
+    )]
+    pub certificate_oidc_issuer: Option<String>,
+    /// The expected OIDC issuer, as a regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// A PEM public key, for keyed signatures.
+    #[arg(long, value_name = "PEM")]
+    pub key: Option<std::path::PathBuf>,
+    /// The trusted root (`trusted_root.json`); default: the embedded Sigstore public-good root.
+    #[arg(long, value_name = "FILE")]
+    pub trusted_root: Option<std::path::PathBuf>,
 }
 
 /// Output formats of `gate check`.
@@ -67,6 +136,20 @@ pub struct CheckArgs {
     /// Limit on policy evaluation time, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
+    /// A parameter for policies, in `input.context.params` (repeatable). `commit=SHA` names the
+    /// commit being released, `author=LOGIN` the change's author when no PR/MR file says.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub param: Vec<String>,
+    /// Waivers file (TOML `[[waiver]]` tables; repeatable). See docs/waivers.md.
+    #[arg(long = "waivers", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+    /// Configuration file (`gate.toml`); its `[[waiver]]` tables are applied. Not read unless given.
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Signature verification expectations for bundles and envelopes among the evidence
+    /// (override `gate.toml` `[verify]`).
+    #[command(flatten, next_help_heading = "Verification")]
+    pub verify: VerifyFlags,
 }
 
 /// `gate inspect`.
@@ -78,4 +161,54 @@ pub struct InspectArgs {
     /// Evaluation time (RFC 3339) recorded in `input.context`. Defaults to now.
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// A parameter, as for `gate check --param` (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub param: Vec<String>,
+    /// Signature verification expectations, as for `gate check`.
+    #[command(flatten, next_help_heading = "Verification")]
+    pub verify: VerifyFlags,
+}
+
+/// Output formats of `gate test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// Failures in full, then coverage and a summary line.
+    Human,
+    /// Every test, the summary and coverage as JSON.
+    Json,
+    /// JUnit XML: one testcase per test, classname = package.
+    Junit,
+}
+
+/// `gate test`.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Policy files or folders (walked for `*.rego`). Without it, the embedded standard library
+    /// and its tests.
+    #[arg(value_name = "POLICY")]
+    pub policy: Vec<PathBuf>,
+    /// Run only the tests whose name (`data.pkg.test_x`) matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// Report line coverage of the policy (non-test) files.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when line coverage is below N percent; implies `--coverage`.
+    #[arg(long, value_name = "N")]
+    pub threshold: Option<f64>,
+    /// JSON data document merged under `data` (repeatable).
+    #[arg(short = 'd', long = "data", value_name = "DATA")]
+    pub data: Vec<PathBuf>,
+    /// What `time.now_ns()` returns (RFC 3339). Defaults to now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Output format on stdout.
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// List passing tests too (human format).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Limit on each test's evaluation time, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
 }

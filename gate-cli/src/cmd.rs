@@ -8,7 +8,7 @@ use gate_core::check::{self, CheckOptions};
 use gate_core::report::{FailOn, Verdict};
 use gate_core::Error;
 
-use crate::args::{self, CheckArgs, Cli, Command, Format, InspectArgs};
+use crate::args::{self, CheckArgs, Cli, Command, Format, InspectArgs, TestArgs, TestFormat};
 use crate::render;
 
 /// Run the parsed command line.
@@ -16,7 +16,43 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Check(a) => check(a),
         Command::Inspect(a) => inspect(a),
+        Command::Test(a) => test(a),
+        Command::Verify(a) => verify(a),
     }
+}
+
+fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::evidence::Settings {
+    gate_core::verify::evidence::Settings {
+        trusted_root: f.trusted_root,
+        certificate_identity: f.certificate_identity,
+        certificate_identity_regexp: f.certificate_identity_regexp,
+        certificate_oidc_issuer: f.certificate_oidc_issuer,
+        certificate_oidc_issuer_regexp: f.certificate_oidc_issuer_regexp,
+        key: f.key,
+        artifact: f.artifact,
+        digest: f.digest,
+    }
+}
+
+fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
+    let settings = verify_settings(a.expect);
+    let (v, atts) = gate_core::verify::evidence::verify_file(
+        a.bundle.as_deref(),
+        a.signature.as_deref(),
+        &settings,
+    )?;
+    let text = if a.format == args::VerifyFormat::Json {
+        let doc = serde_json::json!({"verification": v, "attestations": atts});
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    } else {
+        render::verification(&v, &atts)
+    };
+    write_stdout(&text)?;
+    Ok(if v.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn check(a: CheckArgs) -> Result<ExitCode, Error> {
@@ -36,6 +72,10 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
             args::FailOn::Warn => FailOn::Warn,
         },
         timeout: Some(Duration::from_secs(a.timeout)),
+        params: parse_params(&a.param)?,
+        waivers: a.waivers,
+        config: a.config,
+        verify: verify_settings(a.verify),
     };
     let report = check::run(&opts)?;
     for d in &report.diagnostics {
@@ -54,7 +94,12 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
 
 fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
     let now = a.now.as_deref().map(check::parse_now).transpose()?;
-    let (input, collected) = check::inspect(&a.evidence, now)?;
+    let (input, collected) = check::inspect_verified(
+        &a.evidence,
+        now,
+        &parse_params(&a.param)?,
+        &verify_settings(a.verify),
+    )?;
     for d in &collected.diagnostics {
         render::diagnostic(d);
     }
@@ -63,6 +108,90 @@ fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
     text.push('\n');
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn test(a: TestArgs) -> Result<ExitCode, Error> {
+    use gate_core::policy::{self, testing, EngineOptions, PolicySet};
+    let now_ns = match a.now.as_deref() {
+        Some(s) => check::parse_now(s)?
+            .timestamp_nanos_opt()
+            .unwrap_or(i64::MAX),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
+    };
+    let run = a
+        .run
+        .as_deref()
+        .map(regex::Regex::new)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("--run: not a regular expression: {e}")))?;
+    if let Some(t) = a.threshold.filter(|t| !(0.0..=100.0).contains(t)) {
+        return Err(Error::Usage(format!(
+            "--threshold {t}: expected a percentage from 0 to 100"
+        )));
+    }
+    let set = if a.policy.is_empty() {
+        PolicySet::embedded(true)
+    } else {
+        PolicySet::load(&a.policy, true)?
+    };
+    let data = a
+        .data
+        .iter()
+        .map(|d| policy::read_data(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let opts = testing::TestOptions {
+        engine: EngineOptions {
+            now_ns,
+            timeout: Duration::from_secs(a.timeout),
+        },
+        data,
+        run,
+        coverage: a.coverage || a.threshold.is_some(),
+    };
+    let result = testing::run(&set, &opts)?;
+    let outcome = render::testing::Outcome {
+        run: &result,
+        threshold: a.threshold,
+        verbose: a.verbose,
+    };
+    let text = match a.format {
+        TestFormat::Human => render::testing::human(&outcome),
+        TestFormat::Json => render::testing::json(&outcome),
+        TestFormat::Junit => render::testing::junit(&outcome),
+    };
+    write_stdout(&text)?;
+    Ok(if outcome.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `--param KEY=VALUE` pairs; a key given twice is an error.
+fn parse_params(specs: &[String]) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    let mut out = std::collections::BTreeMap::new();
+    for spec in specs {
+        let (key, value) = spec
+            .split_once('=')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--param `{spec}`: expected KEY=VALUE, e.g. commit=0123abc…"
+                ))
+            })?;
+        if out
+            .insert(key.trim().to_owned(), value.to_owned())
+            .is_some()
+        {
+            return Err(Error::Usage(format!(
+                "--param `{}` given twice",
+                key.trim()
+            )));
+        }
+    }
+    Ok(out)
 }
 
 fn parse_output(spec: &str) -> Result<(Format, std::path::PathBuf), Error> {

@@ -26,6 +26,15 @@ pub struct CheckOptions {
     pub fail_on: FailOn,
     /// Wall-clock limit on policy evaluation; `None` means 60 seconds.
     pub timeout: Option<Duration>,
+    /// `--param KEY=VALUE` pairs, in `input.context.params` (`commit` and `author` are also
+    /// used to settle the release commit and approvals by the author; see docs/evidence/approvals.md).
+    pub params: std::collections::BTreeMap<String, String>,
+    /// Waiver files (`--waivers`), applied after the `[[waiver]]` tables of `config`.
+    pub waivers: Vec<PathBuf>,
+    /// `gate.toml` (`-c/--config`), when given.
+    pub config: Option<PathBuf>,
+    /// Signature verification expectations from flags; `gate.toml` `[verify]` fills what is unset.
+    pub verify: crate::verify::evidence::Settings,
 }
 
 /// Parse an RFC 3339 time for `--now`.
@@ -37,30 +46,82 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Error> {
 
 /// Read the evidence and build the `input` document, exactly as policies will see it.
 pub fn inspect(paths: &[PathBuf], now: Option<DateTime<Utc>>) -> Result<(Input, Collected), Error> {
+    inspect_with(paths, now, &std::collections::BTreeMap::new())
+}
+
+/// [`inspect`] with `--param` pairs.
+pub fn inspect_with(
+    paths: &[PathBuf],
+    now: Option<DateTime<Utc>>,
+    params: &std::collections::BTreeMap<String, String>,
+) -> Result<(Input, Collected), Error> {
+    inspect_verified(
+        paths,
+        now,
+        params,
+        &crate::verify::evidence::Settings::default(),
+    )
+}
+
+/// [`inspect_with`] with signature verification expectations (trusted root, identity, artifact).
+pub fn inspect_verified(
+    paths: &[PathBuf],
+    now: Option<DateTime<Utc>>,
+    params: &std::collections::BTreeMap<String, String>,
+    verify: &crate::verify::evidence::Settings,
+) -> Result<(Input, Collected), Error> {
     if paths.is_empty() {
         return Err(Error::Usage(
             "no evidence given: name files or folders to read".into(),
         ));
     }
     let mut collected = evidence::collect(paths)?;
-    let input = build_input(&mut collected, now.unwrap_or_else(Utc::now));
+    let mut input = build_input(&mut collected, now.unwrap_or_else(Utc::now), params)?;
+    let signed: Vec<_> = collected
+        .evidence
+        .iter_mut()
+        .flat_map(|ev| std::mem::take(&mut ev.signed))
+        .collect();
+    if !signed.is_empty() || verify.digest.is_some() || verify.artifact.is_some() {
+        let exp = verify.expectations()?;
+        if let Some(a) = &exp.artifact {
+            // The released artifact's digest, as given to verification.
+            input
+                .release
+                .digests
+                .entry("sha256".to_owned())
+                .or_insert_with(|| hex::encode(a.sha256()));
+        }
+        let (signatures, attestations) = crate::verify::evidence::verify_all(signed, &exp);
+        input.signatures = signatures;
+        input.attestations = attestations;
+    }
     Ok((input, collected))
 }
 
-fn build_input(collected: &mut Collected, now: DateTime<Utc>) -> Input {
+fn build_input(
+    collected: &mut Collected,
+    now: DateTime<Utc>,
+    params: &std::collections::BTreeMap<String, String>,
+) -> Result<Input, Error> {
     let mut input = Input {
         schema_version: SCHEMA_VERSION,
         context: Context {
             now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
             now_ns: now.timestamp_nanos_opt().unwrap_or(i64::MAX),
+            params: params.clone(),
             ..Context::default()
         },
         tests: Tests::default(),
         ..Input::default()
     };
+    let mut licenses = crate::license::Normaliser::default();
+    let mut changes = Vec::new();
     for ev in &mut collected.evidence {
         let facts = std::mem::take(&mut ev.facts);
         input.evidence.push(ev.info.clone());
+        input.approvals.extend(facts.approvals);
+        changes.extend(facts.change);
         if let Some(report) = facts.test_report {
             input.tests.summary.merge(&report.summary);
             input.tests.reports.push(report);
@@ -72,22 +133,26 @@ fn build_input(collected: &mut Collected, now: DateTime<Utc>) -> Input {
                 t.subject = t.derive_subject();
                 t
             }));
-        input
-            .findings
-            .extend(facts.findings.into_iter().map(|mut f| {
-                f.subject = f.derive_subject();
-                f
-            }));
+        input.findings.extend(facts.findings);
         input
             .sbom
             .components
             .extend(facts.components.into_iter().map(|c| {
                 let mut c = blank_is_missing(c);
                 c.subject = c.derive_subject();
+                licenses.fill(&mut c);
                 c
             }));
+        input.sbom.dependencies.extend(facts.dependencies);
+        input.sbom.vex.extend(facts.vex);
     }
-    input
+    // One finding, many tools (see findings::merge); subjects follow the merged ids.
+    input.findings = crate::findings::merge::merge(std::mem::take(&mut input.findings));
+    for f in &mut input.findings {
+        f.subject = f.derive_subject();
+    }
+    crate::input::approval::settle(&mut input, changes, params)?;
+    Ok(input)
 }
 
 /// A blank name, version or purl is no value at all: policies see `null`, never `"  "`.
@@ -119,8 +184,22 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     };
     let mut engine = PolicyEngine::new(&set, data, &engine_opts)?;
     let rules_evaluated = engine.rules().len();
+    let meta = policy::metadata::MetaIndex::parse(
+        set.files.iter().map(|f| (f.path.as_str(), f.text.as_str())),
+    )?;
+    let (mut waivers, verify) = match &opts.config {
+        Some(path) => {
+            let loaded = crate::config::Config::load(path)?;
+            (loaded.waivers, opts.verify.clone().or(loaded.verify))
+        }
+        None => (Vec::new(), opts.verify.clone()),
+    };
+    for path in &opts.waivers {
+        waivers.extend(crate::waiver::load(path)?);
+    }
+    crate::waiver::ensure_unique_ids(&waivers)?;
 
-    let (input, collected) = inspect(&opts.evidence, Some(now))?;
+    let (input, collected) = inspect_verified(&opts.evidence, Some(now), &opts.params, &verify)?;
     if collected.evidence.is_empty() {
         return Err(Error::Usage(format!(
             "no evidence found in {}: nothing to judge, so no verdict",
@@ -137,16 +216,18 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     // Freeing a large input value takes as long as building it; let it go off the critical path.
     std::thread::spawn(move || drop(engine));
 
-    let results = report::decisions(raw);
+    let mut results = report::decisions_with(raw, &meta, Some(now));
+    let (waiver_outcomes, waiver_notes) = crate::waiver::apply(&mut results, &waivers, now);
     let (verdict, summary) = report::verdict(&results, rules_evaluated, opts.fail_on);
     let mut diagnostics = collected.diagnostics;
+    diagnostics.extend(waiver_notes);
     diagnostics.sort();
     Ok(Report {
         schema_version: REPORT_SCHEMA_VERSION,
         verdict,
         summary,
         results,
-        waivers: Vec::new(),
+        waivers: waiver_outcomes,
         evidence: evidence_info,
         policies: set
             .files
@@ -178,6 +259,10 @@ mod tests {
             hashes: Default::default(),
             supplier: None,
             bom_ref: None,
+            direct: None,
+            license_expression: None,
+            license_ids: vec![],
+            license_unknown: vec![],
             source: Source::pointer("b.json", "/components/0".into()),
             subject: String::new(),
         };

@@ -16,6 +16,14 @@ pub enum Code {
     SkippedUnknownFile,
     /// A value gate expected was missing, so a default was used.
     MissingValue,
+    /// A TAP stream's plan disagrees with its test points, or it has no plan.
+    TapPlanMismatch,
+    /// A waiver is past its `expires` and waives nothing.
+    WaiverExpired,
+    /// A waiver in force matched no result.
+    WaiverUnused,
+    /// A waiver's `starts` is still ahead; it waives nothing yet.
+    WaiverNotYetActive,
 }
 
 impl Code {
@@ -24,6 +32,10 @@ impl Code {
         Code::JunitCountMismatch,
         Code::SkippedUnknownFile,
         Code::MissingValue,
+        Code::TapPlanMismatch,
+        Code::WaiverExpired,
+        Code::WaiverUnused,
+        Code::WaiverNotYetActive,
     ];
 
     /// The kebab-case name used in reports.
@@ -32,6 +44,10 @@ impl Code {
             Code::JunitCountMismatch => "junit-count-mismatch",
             Code::SkippedUnknownFile => "skipped-unknown-file",
             Code::MissingValue => "missing-value",
+            Code::WaiverExpired => "waiver-expired",
+            Code::WaiverUnused => "waiver-unused",
+            Code::WaiverNotYetActive => "waiver-not-yet-active",
+            Code::TapPlanMismatch => "tap-plan-mismatch",
         }
     }
 
@@ -43,6 +59,14 @@ impl Code {
             }
             Code::SkippedUnknownFile => "a file found while walking a folder was not evidence",
             Code::MissingValue => "an expected value was missing and a default was used",
+            Code::WaiverExpired => "a waiver is past its expiry and no longer waives anything",
+            Code::WaiverUnused => "a waiver matched no result and can be removed",
+            Code::WaiverNotYetActive => {
+                "a waiver's start date is still ahead; it waives nothing yet"
+            }
+            Code::TapPlanMismatch => {
+                "a TAP stream's plan disagrees with its test points, or it has no plan"
+            }
         }
     }
 }

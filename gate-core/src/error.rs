@@ -54,7 +54,7 @@ pub enum Error {
     #[error("{}: unknown evidence kind: {reason}", path.display())]
     #[diagnostic(
         code(gate::evidence::unknown_kind),
-        help("gate reads JUnit XML, SARIF 2.1.0, Grype JSON, Trivy JSON and CycloneDX JSON; see docs/evidence.md")
+        help("gate reads JUnit XML, TAP, SARIF 2.1.0, Grype JSON, Trivy JSON, OSV-Scanner JSON, npm audit JSON, CycloneDX JSON and approvals (GitHub, GitLab, gate-approvals); see docs/evidence.md")
     )]
     UnknownKind {
         /// The file at fault.
@@ -76,6 +76,49 @@ pub enum Error {
         message: String,
     },
 
+    /// A policy file failed to parse or compile at a known line and column; the policy's source
+    /// rides along so the line can be quoted with a caret under the column.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    PolicyCompileAt(Box<PolicyCompileAt>),
+
+    /// `gate test` found no `test_*` rule to run (none at all, or none matching `--run`).
+    #[error("no tests to run: {0}")]
+    #[diagnostic(
+        code(gate::policy::no_tests),
+        help("a test is a rule whose name starts with `test_`, e.g. in `<name>_test.rego`")
+    )]
+    NoTests(String),
+
+    /// A `# METADATA` annotation block in a policy cannot be read.
+    #[error("{file}:{line}: {message}")]
+    #[diagnostic(
+        code(gate::policy::metadata),
+        help("METADATA is YAML in comments (OPA's annotation keys); see docs/policy-authoring.md")
+    )]
+    PolicyMetadata {
+        /// The policy file.
+        file: String,
+        /// 1-based line of the block (or of the bad YAML inside it).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A waiver file or `gate.toml` is not well-formed, breaks its schema, or a waiver lacks a
+    /// required field.
+    #[error("{}: {}", display_location(path, problem.line, problem.column), problem.message)]
+    #[diagnostic(
+        code(gate::config::invalid),
+        help("see docs/waivers.md and docs/waivers.schema.json")
+    )]
+    Config {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong and where (the field, the waiver).
+        problem: EvidenceError,
+    },
+
     /// A policy raised an error while being evaluated.
     #[error("policy evaluation failed in `{rule}`: {message}")]
     #[diagnostic(code(gate::policy::eval))]
@@ -85,6 +128,13 @@ pub enum Error {
         /// regorus' message.
         message: String,
     },
+
+    /// A policy raised an error at a known line and column while being evaluated (a function
+    /// that does not exist, conflicting rule values); the policy's source rides along so the
+    /// line can be quoted with a caret under the column.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    PolicyEvalAt(Box<PolicyEvalAt>),
 
     /// A policy produced a result gate cannot understand.
     #[error("`{rule}` produced a result gate cannot read: {message}")]
@@ -126,4 +176,46 @@ fn display_location(path: &std::path::Path, line: Option<usize>, column: Option<
         (Some(l), None) => format!("{}:{l}", path.display()),
         _ => path.display().to_string(),
     }
+}
+
+/// A policy compile error at a known place in a policy file (see [`Error::PolicyCompileAt`]).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("policy does not compile: {file}:{line}:{column}: {message}")]
+#[diagnostic(code(gate::policy::compile))]
+pub struct PolicyCompileAt {
+    /// The policy file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong, without the source excerpt.
+    pub message: String,
+    /// The policy's text, named by its path.
+    #[source_code]
+    pub source_code: miette::NamedSource<String>,
+    /// Where in it.
+    #[label("{message}")]
+    pub span: miette::SourceSpan,
+}
+
+/// A policy evaluation error at a known place in a policy file (see [`Error::PolicyEvalAt`]).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("policy evaluation failed: {file}:{line}:{column}: {message}")]
+#[diagnostic(code(gate::policy::eval))]
+pub struct PolicyEvalAt {
+    /// The policy file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong, without the source excerpt.
+    pub message: String,
+    /// The policy's text, named by its path.
+    #[source_code]
+    pub source_code: miette::NamedSource<String>,
+    /// Where in it.
+    #[label("{message}")]
+    pub span: miette::SourceSpan,
 }

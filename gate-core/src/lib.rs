@@ -5,12 +5,17 @@
 //! [`check::run`] wires them together; the `gate` binary only parses flags and picks a renderer.
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod evidence;
+pub mod findings;
 pub mod input;
+pub mod license;
 pub mod policy;
 pub mod report;
 pub mod severity;
+pub mod verify;
+pub mod waiver;
 
 pub use error::{Error, EvidenceError};

@@ -7,6 +7,7 @@ use gate_core::diagnostic::Diagnostic as Note;
 use gate_core::evidence::locate::locate;
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, ResultEntry, Verdict};
+use gate_core::waiver::{WaiverOutcome, WaiverStatus};
 use gate_core::Error;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceSpan,
@@ -35,6 +36,7 @@ struct ResultDiag {
     text: String,
     code: String,
     level: RuleLevel,
+    waived: bool,
     help: Option<String>,
     source: Option<NamedSource<String>>,
     span: Option<SourceSpan>,
@@ -54,6 +56,7 @@ impl miette::Diagnostic for ResultDiag {
     }
     fn severity(&self) -> Option<Severity> {
         Some(match self.level {
+            _ if self.waived => Severity::Advice,
             RuleLevel::Deny => Severity::Error,
             RuleLevel::Warn => Severity::Warning,
         })
@@ -183,13 +186,30 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
         text.push_str(&format!("\n  at {}", locs.join(", ")));
     }
     text.push_str(&format!("\n  rule {}", r.rule));
+    if let (RuleLevel::Warn, Some(from)) = (r.level, &r.effective_on) {
+        text.push_str(&format!(
+            "\n  phased rule: a warning for now, fails from {from}"
+        ));
+    }
     if let Some(w) = &r.waived_by {
-        let id = w.get("id").and_then(|i| i.as_str()).unwrap_or("a waiver");
-        text.push_str(&format!("\n  waived by {id}"));
+        let ticket = w
+            .ticket
+            .as_deref()
+            .map(|t| format!(", ticket {t}"))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "\n  waived by {} (owner {}, expires {}{ticket}): {}",
+            w.id, w.owner, w.expires, w.reason
+        ));
     }
     let mut d = ResultDiag {
         text,
-        code: r.code.clone(),
+        code: if r.waived_by.is_some() {
+            format!("{} (waived)", r.code)
+        } else {
+            r.code.clone()
+        },
+        waived: r.waived_by.is_some(),
         level: r.level,
         help: r.remediation.clone(),
         source: None,
@@ -252,6 +272,7 @@ pub fn render(report: &Report, color: bool) -> String {
             "\n… and {hidden} more warnings (see them all with `-f json`)\n"
         ));
     }
+    out.push_str(&waivers(&report.waivers));
     let s = &report.summary;
     let verdict = match report.verdict {
         Verdict::Pass => "PASS",
@@ -268,6 +289,44 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
+/// One line per waiver: what became of it.
+fn waivers(list: &[WaiverOutcome]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nwaivers:\n");
+    for w in list {
+        let results = |n: usize| if n == 1 { "result" } else { "results" };
+        let what = match w.status {
+            WaiverStatus::Active => format!(
+                "active: waived {} {} (owner {}, expires {})",
+                w.matched,
+                results(w.matched),
+                w.owner,
+                w.expires
+            ),
+            WaiverStatus::Expired => format!(
+                "EXPIRED {}: waives nothing ({} matching {} not waived)",
+                w.expires,
+                w.matched,
+                results(w.matched)
+            ),
+            WaiverStatus::Unused => "unused: matched no result; remove it".to_owned(),
+            WaiverStatus::NotYetActive => format!(
+                "not yet active: starts {} ({} matching {} not waived)",
+                w.starts.as_deref().unwrap_or("later"),
+                w.matched,
+                results(w.matched)
+            ),
+        };
+        out.push_str(&format!(
+            "  {} [{} on {}] {what}\n    at {}:{}\n",
+            w.id, w.code, w.subject, w.file, w.line
+        ));
+    }
+    out
+}
+
 /// An error, with its miette code and help; an evidence error quotes the offending line.
 pub fn error(err: &Error, color: bool) -> String {
     let mut out = String::new();
@@ -281,7 +340,7 @@ pub fn error(err: &Error, color: bool) -> String {
     out
 }
 
-/// An evidence error at a known line, with that line of the file attached.
+/// An evidence or configuration error at a known line, with that line of the file attached.
 #[derive(Debug)]
 struct Quoted<'a> {
     err: &'a Error,
@@ -316,7 +375,7 @@ impl miette::Diagnostic for Quoted<'_> {
 }
 
 fn quoted(err: &Error) -> Option<Quoted<'_>> {
-    let Error::Evidence { path, problem } = err else {
+    let (Error::Evidence { path, problem } | Error::Config { path, problem }) = err else {
         return None;
     };
     let (line, column) = (problem.line?, problem.column.unwrap_or(1));

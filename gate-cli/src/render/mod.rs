@@ -1,6 +1,10 @@
 //! Renderers of gate-core's data for the terminal and files. Data to stdout, notes to stderr.
 
 mod human;
+pub mod testing;
+mod verify;
+
+pub use verify::verification;
 
 use std::io::IsTerminal;
 

@@ -2,14 +2,24 @@
 //!
 //! Every format has one module with the same shape: `read(id, text) -> Result<Parsed, _>`, which
 //! parses with source positions and normalises into [`Facts`]. Detection looks at content only
-//! (the top-level keys of a JSON document, the root element of an XML one), never at file names.
+//! (the top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
+//! stream, a `gate-approvals:` line in YAML), never at file names.
 
+pub mod approvals;
 pub mod cyclonedx;
+pub mod cyclonedx_xml;
+pub mod github;
+pub mod gitlab;
 pub mod grype;
 pub mod json;
 pub mod junit;
 pub mod locate;
+pub mod npm_audit;
+pub mod osv;
 pub mod sarif;
+pub mod sbom_graph;
+pub mod spdx;
+pub mod tap;
 pub mod text;
 pub mod trivy;
 pub mod xml;
@@ -19,7 +29,9 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::input::{Component, EvidenceInfo, Finding, Producer, TestCase, TestReport};
+use crate::input::{
+    Component, Dependency, EvidenceInfo, Finding, Producer, TestCase, TestReport, VexStatement,
+};
 use crate::{Error, EvidenceError};
 
 /// The kinds of evidence gate reads.
@@ -33,8 +45,32 @@ pub enum Kind {
     Grype,
     /// Trivy JSON (SchemaVersion 2).
     Trivy,
-    /// CycloneDX JSON.
+    /// CycloneDX, JSON or XML.
     CycloneDx,
+    /// SPDX 2.x JSON.
+    Spdx,
+    /// TAP 13/14 (Test Anything Protocol).
+    Tap,
+    /// A GitHub pull request (REST API JSON).
+    GithubPullRequest,
+    /// A GitHub pull request's reviews (REST API JSON list, or one review).
+    GithubReviews,
+    /// A GitLab merge request (REST API JSON).
+    GitlabMergeRequest,
+    /// A GitLab merge request's approvals (REST API JSON).
+    GitlabApprovals,
+    /// gate's generic approvals format (JSON or YAML).
+    GateApprovals,
+    /// OSV-Scanner JSON.
+    Osv,
+    /// npm audit JSON (npm 6 `advisories`, npm 7+ `auditReportVersion: 2`).
+    NpmAudit,
+    /// A Sigstore bundle (v0.1–v0.3).
+    SigstoreBundle,
+    /// A DSSE envelope.
+    Dsse,
+    /// A bare in-toto statement.
+    InToto,
 }
 
 impl Kind {
@@ -46,6 +82,18 @@ impl Kind {
             Kind::Grype => "grype",
             Kind::Trivy => "trivy",
             Kind::CycloneDx => "cyclonedx",
+            Kind::Spdx => "spdx",
+            Kind::Tap => "tap",
+            Kind::GithubPullRequest => "github-pull-request",
+            Kind::GithubReviews => "github-reviews",
+            Kind::GitlabMergeRequest => "gitlab-merge-request",
+            Kind::GitlabApprovals => "gitlab-approvals",
+            Kind::GateApprovals => "gate-approvals",
+            Kind::Osv => "osv",
+            Kind::NpmAudit => "npm-audit",
+            Kind::SigstoreBundle => "sigstore-bundle",
+            Kind::Dsse => "dsse",
+            Kind::InToto => "in-toto",
         }
     }
 }
@@ -61,6 +109,14 @@ pub struct Facts {
     pub findings: Vec<Finding>,
     /// Components (SBOMs).
     pub components: Vec<Component>,
+    /// Dependency graph edges (SBOMs).
+    pub dependencies: Vec<Dependency>,
+    /// VEX statements (SBOMs).
+    pub vex: Vec<VexStatement>,
+    /// Reviewers' standing decisions (approvals evidence).
+    pub approvals: Vec<crate::input::Approval>,
+    /// The change being released (pull request, merge request, ticket).
+    pub change: Option<crate::input::Change>,
 }
 
 /// What a format reader returns.
@@ -85,6 +141,8 @@ pub struct Evidence {
     pub facts: Facts,
     /// Notes about it.
     pub diagnostics: Vec<Diagnostic>,
+    /// Signatures and attestations awaiting verification (see `crate::verify::evidence`).
+    pub signed: Vec<crate::verify::evidence::SignedItem>,
 }
 
 /// The outcome of detection.
@@ -108,7 +166,9 @@ pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
             Some(root) => Ok(detect_xml(&root)),
             None => Err(EvidenceError::new("XML document without a root element")),
         },
-        _ => Ok(Detected::Unknown("neither JSON nor XML".to_owned())),
+        _ if approvals::looks_like_yaml(text) => Ok(Detected::Known(Kind::GateApprovals)),
+        _ if tap::looks_like(text) => Ok(Detected::Known(Kind::Tap)),
+        _ => Ok(Detected::Unknown("neither JSON, XML nor TAP".to_owned())),
     }
 }
 
@@ -116,6 +176,11 @@ fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
     if p.is_array && p.first_element_keys.iter().any(|k| k == "Target") {
         // Trivy's older report form: a list of results.
         return Ok(Detected::Known(Kind::Trivy));
+    }
+    let first_has = |k: &str| p.first_element_keys.iter().any(|f| f == k);
+    if p.is_array && first_has("state") && first_has("user") && first_has("pull_request_url") {
+        // GitHub's list of pull request reviews.
+        return Ok(Detected::Known(Kind::GithubReviews));
     }
     if !p.is_object {
         return Ok(Detected::Unknown(
@@ -142,23 +207,111 @@ fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
     if p.has("matches") {
         return Ok(Detected::Known(Kind::Grype));
     }
+    if p.has("attestations") && p.keys.len() == 1 {
+        // npm's attestations document: a list of `{predicateType, bundle}`.
+        return Ok(Detected::Known(Kind::SigstoreBundle));
+    }
+    match crate::verify::evidence::detect(p.scalar("mediaType"), &|k| p.has(k)) {
+        Some("sigstore-bundle") => return Ok(Detected::Known(Kind::SigstoreBundle)),
+        Some("dsse") => return Ok(Detected::Known(Kind::Dsse)),
+        Some(_) => return Ok(Detected::Known(Kind::InToto)),
+        None => {}
+    }
+    if let Some(kind) = detect_scan_json(p)? {
+        return Ok(Detected::Known(kind));
+    }
+    if let Some(kind) = detect_approvals_json(p) {
+        return Ok(Detected::Known(kind));
+    }
     if p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results")) {
         return Ok(Detected::Known(Kind::Trivy));
     }
     if p.has("spdxVersion") {
-        return Ok(Detected::Unknown("an SPDX document (not read yet)".into()));
+        return Ok(Detected::Known(Kind::Spdx));
+    }
+    if p.scalar("@context").is_some_and(|c| c.contains("spdx.org")) {
+        return Ok(Detected::Unknown(
+            "an SPDX 3 JSON-LD document (gate reads SPDX 2.0-2.3 JSON)".into(),
+        ));
     }
     Ok(Detected::Unknown(
         "a JSON document of no kind gate reads".into(),
     ))
 }
 
+/// OSV-Scanner and npm audit reports; Trivy's Kubernetes report is refused here.
+fn detect_scan_json(p: &json::Probe) -> Result<Option<Kind>, EvidenceError> {
+    if p.has("ClusterName")
+        && (p.has("Resources") || p.has("Vulnerabilities") || p.has("Misconfigurations"))
+    {
+        return Err(EvidenceError::new(
+            "a Trivy Kubernetes report (`ClusterName`) is not read: scan each image or manifest \
+             with `trivy image`/`trivy config --format json` and give gate those reports",
+        ));
+    }
+    if p.has("results")
+        && p.keys
+            .keys()
+            .all(|k| osv::TOP_LEVEL_KEYS.contains(&k.as_str()))
+    {
+        return Ok(Some(Kind::Osv));
+    }
+    // npm 7+; npm 6 (`actions`, `advisories`, `muted`, `metadata`, `runId`) and pnpm (no `actions`).
+    let v6_keys = ["actions", "advisories", "muted", "metadata", "runId"];
+    if p.has("auditReportVersion")
+        || (p.has("advisories")
+            && (p.has("actions") || p.has("metadata"))
+            && p.keys.keys().all(|k| v6_keys.contains(&k.as_str())))
+    {
+        return Ok(Some(Kind::NpmAudit));
+    }
+    // A failed `npm audit --json` writes an `error` object instead of a report.
+    let npm_error_keys = [
+        "error",
+        "message",
+        "method",
+        "uri",
+        "headers",
+        "statusCode",
+        "body",
+    ];
+    if p.has("error") && p.keys.keys().all(|k| npm_error_keys.contains(&k.as_str())) {
+        return Ok(Some(Kind::NpmAudit));
+    }
+    Ok(None)
+}
+
+/// Approvals evidence: GitHub and GitLab API objects, gate's generic format.
+fn detect_approvals_json(p: &json::Probe) -> Option<Kind> {
+    if p.has("gate-approvals") {
+        Some(Kind::GateApprovals)
+    } else if p.has("head") && p.has("base") && p.has("user") && p.has("number") {
+        Some(Kind::GithubPullRequest)
+    } else if p.has("state") && p.has("user") && p.has("pull_request_url") && p.has("commit_id") {
+        Some(Kind::GithubReviews)
+    } else if p.has("approved_by") && (p.has("approvals_required") || p.has("approvals_left")) {
+        Some(Kind::GitlabApprovals)
+    } else if p.has("iid") && p.has("target_branch") && p.has("author") && p.has("sha") {
+        Some(Kind::GitlabMergeRequest)
+    } else {
+        None
+    }
+}
+
 fn detect_xml(root: &str) -> Detected {
     match root {
         "testsuites" | "testsuite" => Detected::Known(Kind::Junit),
-        "bom" => Detected::Unknown("a CycloneDX XML document (not read yet)".into()),
+        "bom" => Detected::Known(Kind::CycloneDx),
         other => Detected::Unknown(format!("an XML document with root element <{other}>")),
     }
+}
+
+/// True when a decoded document is XML (its first character, after any byte-order mark and
+/// white space, is `<`).
+fn is_xml(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
 }
 
 /// Read one file. `Ok(Err(reason))` means it is well-formed but of no kind gate reads.
@@ -182,13 +335,30 @@ pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Erro
         Detected::Known(k) => k,
         Detected::Unknown(reason) => return Ok(Err(reason)),
     };
+    let mut signed = Vec::new();
     let parsed = match kind {
+        Kind::SigstoreBundle | Kind::Dsse | Kind::InToto => {
+            crate::verify::evidence::read(kind.as_str(), id, &text).map(|(p, s)| {
+                signed = s;
+                p
+            })
+        }
         Kind::Junit => junit::read(id, &text),
         Kind::Sarif => sarif::read(id, &text),
         Kind::Grype => grype::read(id, &text),
         Kind::Trivy if text.trim_start().starts_with('[') => trivy::read_list(id, &text),
         Kind::Trivy => trivy::read(id, &text),
+        Kind::CycloneDx if is_xml(&text) => cyclonedx_xml::read(id, &text),
         Kind::CycloneDx => cyclonedx::read(id, &text),
+        Kind::Spdx => spdx::read(id, &text),
+        Kind::Tap => tap::read(id, &text),
+        Kind::GithubPullRequest => github::read_pull_request(id, &text),
+        Kind::GithubReviews => github::read_reviews(id, &text),
+        Kind::GitlabMergeRequest => gitlab::read_merge_request(id, &text),
+        Kind::GitlabApprovals => gitlab::read_approvals(id, &text),
+        Kind::GateApprovals => approvals::read(id, &text),
+        Kind::Osv => osv::read(id, &text),
+        Kind::NpmAudit => npm_audit::read(id, &text),
     }
     .map_err(wrap)?;
     let mut diagnostics = parsed.diagnostics;
@@ -206,6 +376,7 @@ pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Erro
         },
         facts: parsed.facts,
         diagnostics,
+        signed,
     }))
 }
 
@@ -222,7 +393,7 @@ pub struct Collected {
 pub const MAX_EVIDENCE_BYTES: u64 = 1 << 30;
 
 /// File name endings considered when walking a folder.
-const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif"];
+const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml", "sigstore"];
 
 /// Read every evidence argument. A file named explicitly must be of a known kind; a file found
 /// while walking a folder that is of no known kind is skipped with a note. Anything that looks
@@ -272,7 +443,7 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
             if !WALKED_EXTENSIONS.contains(&ext.as_str()) {
                 plan.push(Planned::Skip(skipped(
                     &id,
-                    "not a .json, .xml or .sarif file",
+                    "not a .json, .xml, .sarif, .tap, .yaml or .sigstore file",
                 )));
                 continue;
             }
@@ -368,6 +539,7 @@ fn name_claims_kind(path: &Path) -> bool {
         ".spdx.json",
         ".intoto.json",
         ".sigstore.json",
+        ".sigstore",
     ]
     .iter()
     .any(|suffix| name.ends_with(suffix))
@@ -431,6 +603,25 @@ mod tests {
         assert!(name_claims_kind(Path::new("a/b.sarif")));
         assert!(name_claims_kind(Path::new("sbom.CDX.json")));
         assert!(!name_claims_kind(Path::new("package.json")));
+    }
+
+    #[test]
+    fn sboms_are_detected_by_content() {
+        let k = |t: &str| detect(t).unwrap();
+        assert_eq!(
+            k(r#"<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>"#),
+            Detected::Known(Kind::CycloneDx)
+        );
+        assert_eq!(
+            k(r#"{"SPDXID":"SPDXRef-DOCUMENT","spdxVersion":"SPDX-2.3"}"#),
+            Detected::Known(Kind::Spdx)
+        );
+        let Detected::Unknown(why) =
+            k(r#"{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[]}"#)
+        else {
+            panic!("SPDX 3 is not read")
+        };
+        assert!(why.contains("SPDX 3"), "{why}");
     }
 
     #[test]

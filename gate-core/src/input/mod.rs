@@ -5,7 +5,10 @@
 //! inspects is byte for byte what policies evaluate. The schema is documented in
 //! docs/input-schema.md and shipped as JSON Schema in docs/input.schema.json.
 
+pub(crate) mod approval;
 mod rego;
+
+pub use approval::{Approval, Change, Decision};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -179,7 +182,9 @@ pub struct TestReport {
     pub mismatches: Vec<CountMismatch>,
 }
 
-/// A suite whose `failures`/`errors` attributes claim more than its test cases show.
+/// A report that claims more than it shows: a JUnit suite whose `failures`/`errors` attributes
+/// claim more than its test cases show, or a TAP stream whose plan disagrees with its test points
+/// (or that has no plan at all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CountMismatch {
     /// The suite's name.
@@ -192,7 +197,12 @@ pub struct CountMismatch {
     pub found_failures: u64,
     /// Errored test cases found.
     pub found_errors: u64,
-    /// Where the suite element starts.
+    /// Tests the report announces (a TAP plan's `N`); `null` where the report has no plan or
+    /// the mismatch is about failure counts only.
+    pub claimed_tests: Option<u64>,
+    /// Test points found, when the mismatch is about the number of tests (TAP); else `null`.
+    pub found_tests: Option<u64>,
+    /// Where the suite element (or TAP plan) starts.
     pub source: Source,
 }
 
@@ -230,6 +240,8 @@ pub struct Location {
     pub line: Option<u64>,
     /// 1-based start column.
     pub column: Option<u64>,
+    /// 1-based end line, when the tool gives a range (Trivy secrets and misconfigurations).
+    pub end_line: Option<u64>,
 }
 
 /// What kind of thing a finding is.
@@ -291,12 +303,20 @@ pub struct Finding {
     pub rule: Option<String>,
     /// Short human description.
     pub message: String,
+    /// What the tool says to do about it (Trivy's misconfiguration `Resolution`, npm audit's
+    /// `recommendation`), when it says.
+    pub remediation: Option<String>,
     /// True when the tool marks it suppressed (SARIF `suppressions`).
     pub suppressed: bool,
     /// SARIF `baselineState` (`new`, `unchanged`, `updated`, `absent`), when given.
     pub baseline_state: Option<String>,
     /// Where in the evidence.
     pub source: Source,
+    /// Every tool that reported it, sorted (more than one when findings of several tools were
+    /// merged into this one; filled when the input is built).
+    pub tools: Vec<String>,
+    /// Where every report of it is, `source` first (filled when the input is built).
+    pub sources: Vec<Source>,
     /// The stable string results about this finding name it by (filled when the input is built).
     pub subject: String,
 }
@@ -349,8 +369,20 @@ pub struct Component {
     pub hashes: BTreeMap<String, String>,
     /// Supplier or publisher name.
     pub supplier: Option<String>,
-    /// The document-local reference (`bom-ref`).
+    /// The document-local reference (CycloneDX `bom-ref`, SPDX `SPDXID`).
     pub bom_ref: Option<String>,
+    /// True when the SBOM's subject (CycloneDX `metadata.component`, the package an SPDX
+    /// document `DESCRIBES`) depends on it directly, false when only transitively or not at all,
+    /// null when the SBOM states no dependencies of its subject.
+    pub direct: Option<bool>,
+    /// The SPDX license expression of the component (its SPDX `licenses` entries normalised,
+    /// joined with `AND`), or null when none is a valid SPDX expression (filled when the input is
+    /// built).
+    pub license_expression: Option<String>,
+    /// Every SPDX license id (and `LicenseRef-…`) in `license_expression`, sorted, unique.
+    pub license_ids: Vec<String>,
+    /// `licenses` entries that are no SPDX expression, kept verbatim.
+    pub license_unknown: Vec<String>,
     /// Where in the evidence.
     pub source: Source,
     /// The stable string results about this component name it by (filled when the input is built).
@@ -381,6 +413,48 @@ impl Component {
 pub struct Sbom {
     /// Every component of every SBOM (nested ones included, `metadata.component` excluded).
     pub components: Vec<Component>,
+    /// The dependency graph of every SBOM: one entry per component that states its dependencies.
+    pub dependencies: Vec<Dependency>,
+    /// VEX statements (CycloneDX `vulnerabilities[]` with an `analysis`) of every SBOM.
+    pub vex: Vec<VexStatement>,
+}
+
+/// One node of an SBOM's dependency graph and the nodes it depends on, by document-local
+/// reference (CycloneDX `bom-ref`, SPDX `SPDXID`), which components carry as `bom_ref`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Dependency {
+    /// The evidence id of the SBOM (references are local to it).
+    pub evidence: String,
+    /// The depending component's reference.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The references it depends on directly, in document order.
+    pub depends_on: Vec<String>,
+}
+
+/// A VEX statement: what a CycloneDX document says about one vulnerability's impact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct VexStatement {
+    /// The vulnerability id (`CVE-…`, `GHSA-…`).
+    pub id: String,
+    /// Other ids of the same vulnerability (`references[].id`).
+    pub aliases: Vec<String>,
+    /// `analysis.state`: `resolved`, `resolved_with_pedigree`, `exploitable`, `in_triage`,
+    /// `false_positive`, `not_affected`; null when not given.
+    pub state: Option<String>,
+    /// `analysis.justification` (`code_not_reachable`, …), when given.
+    pub justification: Option<String>,
+    /// `analysis.response` (`update`, `will_not_fix`, …).
+    pub response: Vec<String>,
+    /// `analysis.detail`, when given.
+    pub detail: Option<String>,
+    /// `affects[].ref` as written (a bom-ref, a BOM-Link or a purl).
+    pub refs: Vec<String>,
+    /// The purls of the affected components: the purl of the component a ref names in the same
+    /// document, or the ref itself when it is a purl.
+    pub purls: Vec<String>,
+    /// Where in the evidence.
+    pub source: Source,
 }
 
 /// `input.release`: what is being released.
@@ -392,6 +466,8 @@ pub struct Release {
     pub version: Option<String>,
     /// Artifact digests by algorithm.
     pub digests: BTreeMap<String, String>,
+    /// The commit being released: `--param commit=SHA`, else the change's head commit.
+    pub commit: Option<String>,
 }
 
 /// `input.context`.
@@ -423,11 +499,13 @@ pub struct Input {
     /// SBOM contents.
     pub sbom: Sbom,
     /// Signature verification outcomes (filled by the verification step; empty until then).
-    pub signatures: Vec<serde_json::Value>,
+    pub signatures: Vec<crate::verify::Verification>,
     /// Attestation verification outcomes (filled by the verification step; empty until then).
-    pub attestations: Vec<serde_json::Value>,
-    /// Approvals (filled by the approvals readers; empty until then).
-    pub approvals: Vec<serde_json::Value>,
+    pub attestations: Vec<crate::verify::evidence::Attestation>,
+    /// Every reviewer's standing decision on the change, from every approvals file.
+    pub approvals: Vec<Approval>,
+    /// The change being released (pull request, merge request, ticket), when evidence names it.
+    pub change: Option<Change>,
     /// Evaluation context.
     pub context: Context,
 }
@@ -452,6 +530,7 @@ impl Input {
             signatures,
             attestations,
             approvals,
+            change,
             context,
         } = self;
         let (tests, findings, sbom) = std::thread::scope(|scope| {
@@ -485,6 +564,7 @@ impl Input {
         put("signatures", rego::to_value_with(&signatures, &cache)?);
         put("attestations", rego::to_value_with(&attestations, &cache)?);
         put("approvals", rego::to_value_with(&approvals, &cache)?);
+        put("change", rego::to_value_with(&change, &cache)?);
         put("context", rego::to_value_with(&context, &cache)?);
         Ok(regorus::Value::from(top))
     }
@@ -568,9 +648,12 @@ mod tests {
             location: None,
             rule: None,
             message: String::new(),
+            remediation: None,
             suppressed: false,
             baseline_state: None,
             source: src.clone(),
+            tools: vec![],
+            sources: vec![],
             subject: String::new(),
         };
         assert_eq!(

@@ -4,7 +4,10 @@
 //! Rules judge; they never verify. Results come back as [`RawResult`]s, which the report layer
 //! turns into decisions.
 
+pub mod builtins;
+mod compile_error;
 mod embedded;
+pub mod metadata;
 mod result;
 pub mod testing;
 
@@ -134,6 +137,8 @@ pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleRef>,
     query: String,
+    /// The modules' sources, to quote the line an evaluation error points at.
+    files: Vec<PolicyFile>,
 }
 
 const RULE_NAMES: &[&str] = &["deny", "violation", "warn"];
@@ -143,21 +148,16 @@ impl PolicyEngine {
     /// line and column.
     pub fn new(set: &PolicySet, data: Vec<Value>, opts: &EngineOptions) -> Result<Self, Error> {
         let engine = base_engine(set, data, opts)?;
-        let packages =
-            engine
-                .get_policy_package_components()
-                .map_err(|e| Error::PolicyCompile {
-                    message: e.to_string(),
-                })?;
+        let packages = engine
+            .get_policy_package_components()
+            .map_err(|e| compile_error::compile_error(&set.files, e))?;
         let mut rules = Vec::new();
         for pkg in packages {
             let package = pkg.components.join(".");
             for name in RULE_NAMES {
                 let declared = engine
                     .has_declared_rule_rooted_at(&pkg.source_file, name)
-                    .map_err(|e| Error::PolicyCompile {
-                        message: e.to_string(),
-                    })?;
+                    .map_err(|e| compile_error::compile_error(&set.files, e))?;
                 if declared {
                     rules.push(RuleRef {
                         package: package.clone(),
@@ -179,40 +179,35 @@ impl PolicyEngine {
             engine,
             rules,
             query,
+            files: set.files.clone(),
         };
         // Compile now (regorus analyses modules on first evaluation) so compile errors surface
         // before any evidence is judged.
         me.engine.set_input(Value::new_object());
         me.engine
             .eval_query("true".to_owned(), false)
-            .map_err(|e| Error::PolicyCompile {
-                message: e.to_string(),
-            })?;
+            .map_err(|e| compile_error::compile_error(&set.files, e))?;
         Ok(me)
     }
 
     /// An engine with the modules compiled but no deny/warn rule required (for `test_*` rules).
-    pub(crate) fn compile_only(set: &PolicySet, opts: &EngineOptions) -> Result<Self, Error> {
-        let engine = base_engine(set, Vec::new(), opts)?;
+    pub(crate) fn compile_only(
+        set: &PolicySet,
+        data: Vec<Value>,
+        opts: &EngineOptions,
+    ) -> Result<Self, Error> {
+        let engine = base_engine(set, data, opts)?;
         let mut me = Self {
             engine,
             rules: Vec::new(),
             query: String::new(),
+            files: set.files.clone(),
         };
         me.engine.set_input(Value::new_object());
         me.engine
             .eval_query("true".to_owned(), false)
-            .map_err(|e| Error::PolicyCompile {
-                message: e.to_string(),
-            })?;
+            .map_err(|e| compile_error::compile_error(&set.files, e))?;
         Ok(me)
-    }
-
-    /// Evaluate one rule by path; errors come back as text.
-    pub(crate) fn eval_rule(&mut self, path: &str) -> Result<Value, String> {
-        self.engine
-            .eval_rule(path.to_owned())
-            .map_err(|e| e.to_string())
     }
 
     /// The rules that will be evaluated.
@@ -272,7 +267,12 @@ impl PolicyEngine {
         };
         let mut out = Vec::new();
         for (group, value) in groups.iter().zip(values) {
-            let value = value?;
+            let value = value.map_err(|e| match e {
+                Error::PolicyEval { rule, message } => {
+                    compile_error::eval_error(&self.files, &rule, message)
+                }
+                other => other,
+            })?;
             for &i in group {
                 if let Some(rule) = self.rules.get(i) {
                     result::collect(rule, &value[i.to_string().as_str()], &mut out)?;
@@ -352,12 +352,13 @@ fn base_engine(
         .map_err(|e| Error::PolicyCompile {
             message: e.to_string(),
         })?;
+    builtins::register(&mut engine).map_err(|e| Error::PolicyCompile {
+        message: e.to_string(),
+    })?;
     for f in &set.files {
         engine
             .add_policy(f.path.clone(), f.text.clone())
-            .map_err(|e| Error::PolicyCompile {
-                message: e.to_string(),
-            })?;
+            .map_err(|e| compile_error::compile_error(&set.files, e))?;
     }
     for d in data {
         engine
@@ -466,7 +467,10 @@ mod tests {
             Error::NoRules
         ));
         let e = engine("package p\n\ndeny contains x if {\n").unwrap_err();
-        assert!(matches!(e, Error::PolicyCompile { .. }));
+        assert!(
+            matches!(&e, Error::PolicyCompileAt(at) if at.line == 4),
+            "{e:?}"
+        );
         assert!(e.to_string().contains("p.rego:"), "{e}");
     }
 

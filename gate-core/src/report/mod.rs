@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::input::EvidenceInfo;
+use crate::policy::metadata::MetaIndex;
 use crate::policy::{RawResult, RuleLevel};
+use crate::waiver::{WaivedBy, WaiverOutcome};
 
 /// Version of the report's JSON shape.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -68,8 +70,11 @@ pub struct ResultEntry {
     pub remediation: Option<String>,
     /// Where in the evidence.
     pub evidence: Vec<serde_json::Value>,
+    /// For a result of a deny rule with `custom.effective_on`: the day (UTC, `YYYY-MM-DD`) from
+    /// which it fails. Before that day the result has level `warn` (a phased rule).
+    pub effective_on: Option<String>,
     /// The waiver that waived it, if any.
-    pub waived_by: Option<serde_json::Value>,
+    pub waived_by: Option<WaivedBy>,
 }
 
 /// A policy file that took part.
@@ -92,8 +97,8 @@ pub struct Report {
     pub summary: Summary,
     /// Every decision, denials first, then by code and subject.
     pub results: Vec<ResultEntry>,
-    /// Waivers and what became of them.
-    pub waivers: Vec<serde_json::Value>,
+    /// Waivers and what became of them, in file order.
+    pub waivers: Vec<WaiverOutcome>,
     /// Evidence read.
     pub evidence: Vec<EvidenceInfo>,
     /// Policies evaluated.
@@ -104,23 +109,51 @@ pub struct Report {
     pub now: String,
 }
 
-/// Turn raw rule results into sorted, de-duplicated decisions.
+/// Turn raw rule results into sorted, de-duplicated decisions (no rule metadata).
 pub fn decisions(raw: Vec<RawResult>) -> Vec<ResultEntry> {
+    decisions_with(raw, &MetaIndex::default(), None)
+}
+
+/// Turn raw rule results into sorted, de-duplicated decisions, filling each result's missing
+/// code, title, severity and remediation from its rule's `# METADATA` (see
+/// [`MetaIndex::for_result`] for how a result finds its block). A deny result whose rule has
+/// `custom.effective_on` after `now`'s day (UTC) becomes a warning carrying that date.
+pub fn decisions_with(
+    raw: Vec<RawResult>,
+    meta: &MetaIndex,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+) -> Vec<ResultEntry> {
+    let today = now.map(|t| t.date_naive());
     let mut out: Vec<ResultEntry> = raw
         .into_iter()
         .map(|r| {
-            let code = r.code.unwrap_or_else(|| r.rule.clone());
+            let m = meta.for_result(&r.rule, r.code.as_deref());
+            let from_meta = |f: fn(&crate::policy::metadata::RuleMeta) -> &Option<String>| {
+                m.and_then(|m| f(m).clone())
+            };
+            let code = r
+                .code
+                .or_else(|| from_meta(|m| &m.code))
+                .unwrap_or_else(|| r.rule.clone());
             let subject = r.subject.unwrap_or_else(|| r.message.clone());
+            let effective_on = m
+                .and_then(|m| m.effective_on)
+                .filter(|_| r.level == RuleLevel::Deny);
+            let level = match (effective_on, today) {
+                (Some(from), Some(today)) if today < from => RuleLevel::Warn,
+                _ => r.level,
+            };
             ResultEntry {
-                level: r.level,
+                level,
                 code,
                 subject,
                 rule: r.rule,
                 message: r.message,
-                severity: r.severity,
-                title: r.title,
-                remediation: r.remediation,
+                severity: r.severity.or_else(|| from_meta(|m| &m.severity)),
+                title: r.title.or_else(|| from_meta(|m| &m.title)),
+                remediation: r.remediation.or_else(|| from_meta(|m| &m.remediation)),
                 evidence: r.evidence,
+                effective_on: effective_on.map(|d| d.format("%Y-%m-%d").to_string()),
                 waived_by: None,
             }
         })
@@ -199,6 +232,40 @@ mod tests {
         assert_eq!(
             (v, s.deny, s.warn, s.rules_evaluated),
             (Verdict::Fail, 1, 0, 3)
+        );
+    }
+
+    #[test]
+    fn metadata_fills_gaps_and_phases_deny_rules_in() {
+        let src = "package p\n\n# METADATA\n# title: T\n# custom:\n#   code: p.c\n#   severity: low\n#   effective_on: 2026-12-01\ndeny contains \"x\"\n";
+        let meta = MetaIndex::parse([("p.rego", src)]).unwrap();
+        let mut r = raw(RuleLevel::Deny, "a", "x");
+        r.code = None;
+        r.severity = Some("high".into());
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        let d = decisions_with(vec![r.clone()], &meta, Some(at("2026-11-30T23:59:59Z")));
+        assert_eq!(d[0].level, RuleLevel::Warn);
+        assert_eq!(d[0].effective_on.as_deref(), Some("2026-12-01"));
+        assert_eq!(
+            (
+                d[0].code.as_str(),
+                d[0].title.as_deref(),
+                d[0].severity.as_deref()
+            ),
+            ("p.c", Some("T"), Some("high"))
+        );
+        let d = decisions_with(vec![r.clone()], &meta, Some(at("2026-12-01T00:00:00Z")));
+        assert_eq!(d[0].level, RuleLevel::Deny);
+        // A result whose code names another block is not joined to this one.
+        r.code = Some("p.other".into());
+        let d = decisions_with(vec![r], &meta, Some(at("2026-11-30T00:00:00Z")));
+        assert_eq!(
+            (d[0].level, d[0].effective_on.as_deref()),
+            (RuleLevel::Deny, None)
         );
     }
 

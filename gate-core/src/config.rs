@@ -1,0 +1,176 @@
+//! `gate.toml`: the project's gate configuration, read with unknown keys refused.
+//!
+//! Today it holds `[[waiver]]` tables (see [`crate::waiver`]). Each section is one field of
+//! [`Config`] with `#[serde(default)]`, so adding a section (`[verify]`, `[data]`) is one field and
+//! its type. gate never reads a `gate.toml` it was not pointed at with `-c/--config`: a file picked
+//! up from the working directory would make the verdict depend on where the command runs.
+
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::waiver::{self, Waiver, WaiverSpec};
+use crate::{Error, EvidenceError};
+
+/// The whole `gate.toml`, as written.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Waivers, one `[[waiver]]` table each.
+    #[serde(default)]
+    pub waiver: Vec<WaiverSpec>,
+    /// `[verify]`: signature verification expectations (see docs/verification.md).
+    #[serde(default)]
+    pub verify: crate::verify::evidence::Settings,
+}
+
+/// A read and validated `gate.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedConfig {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its waivers, validated.
+    pub waivers: Vec<Waiver>,
+    /// Its `[verify]` section, paths resolved against the file's folder.
+    pub verify: crate::verify::evidence::Settings,
+}
+
+impl Config {
+    /// Read and validate `gate.toml` at `path`.
+    pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
+        let text = read_text(path)?;
+        let cfg: Config = parse_toml(path, &text)?;
+        let waivers = waiver::validate(path, &text, cfg.waiver)?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        Ok(LoadedConfig {
+            path: path.to_owned(),
+            waivers,
+            verify: cfg.verify.relative_to(base),
+        })
+    }
+}
+
+/// A configuration file's text; a file that is not UTF-8 is an error naming it.
+pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = fs_err::read(path)?;
+    String::from_utf8(bytes).map_err(|e| Error::Config {
+        path: path.to_owned(),
+        problem: EvidenceError::new(format!("not UTF-8 text: {e}")),
+    })
+}
+
+/// Parse TOML text into `T`; errors carry the line and column of the span the parser reports and,
+/// inside a `[[waiver]]` table, which waiver it is.
+pub(crate) fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
+    toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end().to_owned();
+        let problem = match e.span() {
+            Some(span) => {
+                let (line, column) = line_col(text, span.start);
+                let message = match waiver_at(text, span.start) {
+                    Some(n) => format!("waiver {}: {message}", waiver::label(text, n)),
+                    None => message,
+                };
+                EvidenceError::at(message, line, column)
+            }
+            None => EvidenceError::new(message),
+        };
+        Error::Config {
+            path: path.to_owned(),
+            problem,
+        }
+    })
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Byte offsets of every `[[waiver]]` header, in order.
+pub(crate) fn waiver_headers(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("[[") {
+            if rest
+                .split("]]")
+                .next()
+                .is_some_and(|name| name.trim() == "waiver")
+            {
+                out.push(offset + (line.len() - t.len()));
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Index (0-based) of the `[[waiver]]` table that contains byte `offset`, if any.
+fn waiver_at(text: &str, offset: usize) -> Option<usize> {
+    let headers = waiver_headers(text);
+    let n = headers.iter().filter(|&&h| h <= offset).count();
+    n.checked_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<LoadedConfig, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gate.toml");
+        fs_err::write(&path, text).unwrap();
+        Config::load(&path)
+    }
+
+    const OK: &str = r#"
+[[waiver]]
+id = "W-1"
+code = "vulnerabilities.fixable"
+subject = "CVE-2021-44228@pkg:maven/*"
+owner = "security@example.com"
+reason = "patched in our fork"
+expires = 2026-12-31
+"#;
+
+    #[test]
+    fn waivers_are_read_from_the_config() {
+        let c = load(OK).unwrap();
+        assert_eq!(c.waivers.len(), 1);
+        assert_eq!(c.waivers[0].id, "W-1");
+        assert_eq!(c.waivers[0].line, 2);
+        assert!(load("").unwrap().waivers.is_empty());
+    }
+
+    #[test]
+    fn unknown_sections_and_keys_are_errors_with_positions() {
+        let e = load("[verifyy]\nx = 1\n").unwrap_err().to_string();
+        assert!(e.contains("gate.toml:1:"), "{e}");
+        assert!(e.contains("unknown field `verifyy`"), "{e}");
+        let e = load(&format!("{OK}colour = \"red\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gate.toml:9:1"), "{e}");
+        assert!(e.contains("waiver 1 (`W-1`)"), "{e}");
+        assert!(e.contains("unknown field `colour`"), "{e}");
+        let e = load("[[waiver]\n").unwrap_err().to_string();
+        assert!(e.contains("gate.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé\nx", 7), (3, 1));
+        assert_eq!(line_col("ab\ncé", 4), (2, 2));
+        assert_eq!(
+            waiver_headers("x = 1\n  [[waiver]]\n[[ waiver ]]\n[[other]]\n"),
+            vec![8, 19]
+        );
+    }
+}
