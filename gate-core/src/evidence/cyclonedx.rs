@@ -1,9 +1,12 @@
-//! CycloneDX JSON: read an SBOM's components (nested ones included) into [`Component`] facts.
+//! CycloneDX JSON: read an SBOM's components (nested ones included) into [`Component`] facts,
+//! its `dependencies` into the dependency graph (and each component's `direct` flag), and its
+//! `vulnerabilities` that carry an `analysis` into VEX statements.
 //!
 //! For: every JSON document of spec versions 1.0–1.7 (JSON exists from 1.2 on; earlier versions
-//! are accepted as stated). Not for: CycloneDX XML (detection reports it as not read yet), the
-//! `dependencies` graph, services, vulnerabilities (VEX) or anything else in the document that
-//! is not a component; `metadata.component` (the subject of the SBOM) is not a component here.
+//! are accepted as stated). Not for: CycloneDX XML ([`super::cyclonedx_xml`] gives the same
+//! facts), services, or vulnerabilities without an analysis (scanner findings, not VEX);
+//! `metadata.component` (the subject of the SBOM) is not a component here, its `bom-ref` is the
+//! root of the dependency graph.
 //!
 //! Why an own reader and not `cyclonedx-bom`: that crate (0.8) reads spec versions 1.3–1.5 only,
 //! while current Trivy, Grype and cdxgen write 1.6 and 1.7. Reading some versions with the crate
@@ -25,9 +28,9 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
+use super::{json, sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
-use crate::input::{Component, Producer, Source};
+use crate::input::{Component, Dependency, Producer, Source, VexStatement};
 use crate::EvidenceError;
 
 /// Spec versions gate knows. Unknown ones are refused.
@@ -36,15 +39,34 @@ pub const KNOWN_SPEC_VERSIONS: &[&str] = &["1.0", "1.1", "1.2", "1.3", "1.4", "1
 /// Read a CycloneDX JSON document.
 pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     let bom: Bom = json::parse(text)?;
-    let producer = bom
-        .metadata
-        .and_then(|m| m.tools)
-        .map(Tools::producer)
-        .unwrap_or_else(|| Producer {
-            name: "unknown".to_owned(),
-            version: None,
-        });
-    let (components, unnamed) = flatten(id, bom.components.0);
+    let (tools, root) = bom.metadata.map_or((None, None), |m| {
+        (m.tools, m.component.and_then(|c| c.bom_ref))
+    });
+    let producer = tools.map(Tools::producer).unwrap_or_else(|| Producer {
+        name: "unknown".to_owned(),
+        version: None,
+    });
+    let (mut components, unnamed) = flatten(id, bom.components.0);
+    let dependencies = sbom_graph::merge(
+        bom.dependencies
+            .0
+            .into_iter()
+            .map(|d| Dependency {
+                evidence: id.to_owned(),
+                reference: d.reference,
+                depends_on: d.depends_on.0,
+            })
+            .collect(),
+    );
+    sbom_graph::mark_direct(&mut components, &dependencies, root.as_slice());
+    let mut vex: Vec<VexStatement> = bom
+        .vulnerabilities
+        .0
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.statement(Source::pointer(id, format!("/vulnerabilities/{i}"))))
+        .collect();
+    sbom_graph::resolve_vex(&mut vex, &components);
     let diagnostics = unnamed
         .map(|(count, first)| {
             Diagnostic::missing_values(
@@ -61,6 +83,8 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         producer,
         facts: Facts {
             components,
+            dependencies,
+            vex,
             ..Facts::default()
         },
         diagnostics,
@@ -118,12 +142,81 @@ struct Bom {
     metadata: Option<Metadata>,
     #[serde(default)]
     components: Array<RawComponent>,
+    #[serde(default)]
+    dependencies: Array<RawDependency>,
+    #[serde(default)]
+    vulnerabilities: Array<Vulnerability>,
+}
+
+/// `dependencies[]`: a reference and the references it depends on.
+#[derive(Debug, Deserialize)]
+struct RawDependency {
+    #[serde(rename = "ref")]
+    reference: String,
+    #[serde(default, rename = "dependsOn")]
+    depends_on: Array<String>,
+}
+
+/// `vulnerabilities[]` (1.4 on), as far as VEX needs it.
+#[derive(Debug, Deserialize)]
+struct Vulnerability {
+    id: Option<String>,
+    #[serde(default)]
+    references: Array<VulnReference>,
+    analysis: Option<Analysis>,
+    #[serde(default)]
+    affects: Array<Affect>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VulnReference {
+    id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Analysis {
+    state: Option<String>,
+    justification: Option<String>,
+    #[serde(default)]
+    response: Array<String>,
+    detail: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Affect {
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+impl Vulnerability {
+    /// A VEX statement, when the vulnerability has an id and an `analysis`.
+    fn statement(self, source: Source) -> Option<VexStatement> {
+        let analysis = self.analysis?;
+        let id = self.id?;
+        Some(VexStatement {
+            aliases: self
+                .references
+                .0
+                .into_iter()
+                .filter_map(|r| r.id)
+                .filter(|a| *a != id)
+                .collect(),
+            id,
+            state: analysis.state,
+            justification: analysis.justification,
+            response: analysis.response.0,
+            detail: analysis.detail,
+            refs: self.affects.0.into_iter().map(|a| a.reference).collect(),
+            purls: Vec::new(),
+            source,
+        })
+    }
 }
 
 /// A JSON array. Like `Vec`, but a value of another type is reported as "expected a JSON array"
 /// rather than serde's "expected a sequence".
 #[derive(Debug)]
-struct Array<T>(Vec<T>);
+pub(super) struct Array<T>(pub(super) Vec<T>);
 
 impl<T> Default for Array<T> {
     fn default() -> Self {
@@ -193,6 +286,14 @@ impl<'de> Deserialize<'de> for SpecVersion {
 #[derive(Debug, Deserialize)]
 struct Metadata {
     tools: Option<Tools>,
+    /// The SBOM's subject: only its reference is read (the root of the dependency graph).
+    component: Option<RootComponent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RootComponent {
+    #[serde(rename = "bom-ref")]
+    bom_ref: Option<String>,
 }
 
 /// `metadata.tools`: an array of tools (up to 1.4, deprecated since) or an object with
@@ -342,6 +443,10 @@ impl RawComponent {
                 .or(self.publisher)
                 .or(self.author),
             bom_ref: self.bom_ref,
+            direct: None,
+            license_expression: None,
+            license_ids: Vec::new(),
+            license_unknown: Vec::new(),
             source,
             subject: String::new(),
         }
@@ -577,6 +682,84 @@ mod tests {
     }
 
     #[test]
+    fn dependencies_and_direct_flags() {
+        let p = ok(&doc(
+            "1.5",
+            r#","metadata":{"component":{"type":"application","name":"app","bom-ref":"app"}},
+            "components":[{"type":"library","name":"a","bom-ref":"a"},
+                          {"type":"library","name":"b","bom-ref":"b"},
+                          {"type":"library","name":"c"}],
+            "dependencies":[{"ref":"app","dependsOn":["a"]},{"ref":"a","dependsOn":["b"]},
+                            {"ref":"b"},{"ref":"app","dependsOn":["a"]}]"#,
+        ));
+        let direct: Vec<Option<bool>> = p.facts.components.iter().map(|c| c.direct).collect();
+        assert_eq!(direct, [Some(true), Some(false), None]);
+        let d = &p.facts.dependencies;
+        assert_eq!(d.len(), 3, "entries for one ref are merged");
+        assert_eq!(
+            (d[0].reference.as_str(), d[0].depends_on.as_slice()),
+            ("app", &["a".to_owned()][..])
+        );
+        assert!(d[2].depends_on.is_empty());
+
+        // Without a graph, or without a subject: unknown.
+        let p = ok(&doc(
+            "1.5",
+            r#","components":[{"type":"library","name":"a","bom-ref":"a"}]"#,
+        ));
+        assert_eq!(p.facts.components[0].direct, None);
+        assert!(p.facts.dependencies.is_empty());
+
+        let e = err(&doc("1.5", r#","dependencies":[{"dependsOn":["a"]}]"#));
+        assert!(e.message.contains("missing field `ref`"), "{e:?}");
+    }
+
+    #[test]
+    fn vulnerabilities_with_an_analysis_are_vex() {
+        let p = ok(&doc(
+            "1.6",
+            r#","components":[{"type":"library","name":"log4j-core","bom-ref":"l4j",
+                "purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar"}],
+            "vulnerabilities":[
+              {"id":"CVE-2021-44228","references":[{"id":"GHSA-jfh8-c2jp-5v3q","source":{"name":"GitHub"}}],
+               "analysis":{"state":"not_affected","justification":"code_not_reachable",
+                           "response":["will_not_fix"],"detail":"JndiLookup removed"},
+               "affects":[{"ref":"l4j"},{"ref":"urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#l4j"}]},
+              {"id":"CVE-2021-45046","affects":[{"ref":"l4j"}]},
+              {"id":"CVE-2021-45105","analysis":{"state":"in_triage"},"affects":[{"ref":"pkg:npm/x@1"}]}]"#,
+        ));
+        let v = &p.facts.vex;
+        assert_eq!(
+            v.len(),
+            2,
+            "a vulnerability without analysis is no VEX statement"
+        );
+        assert_eq!(v[0].id, "CVE-2021-44228");
+        assert_eq!(v[0].aliases, ["GHSA-jfh8-c2jp-5v3q"]);
+        assert_eq!(v[0].state.as_deref(), Some("not_affected"));
+        assert_eq!(v[0].justification.as_deref(), Some("code_not_reachable"));
+        assert_eq!(v[0].response, ["will_not_fix"]);
+        assert_eq!(v[0].detail.as_deref(), Some("JndiLookup removed"));
+        assert_eq!(
+            v[0].purls,
+            ["pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar"]
+        );
+        assert_eq!(v[0].source.pointer.as_deref(), Some("/vulnerabilities/0"));
+        assert_eq!(v[1].state.as_deref(), Some("in_triage"));
+        assert_eq!(v[1].purls, ["pkg:npm/x@1"]);
+        assert_eq!(v[1].source.pointer.as_deref(), Some("/vulnerabilities/2"));
+
+        let e = err(&doc(
+            "1.6",
+            r#","vulnerabilities":[{"id":"x","analysis":{"response":"update"}}]"#,
+        ));
+        assert!(
+            e.message.contains("vulnerabilities[0].analysis.response"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn every_known_spec_version_is_read() {
         for v in KNOWN_SPEC_VERSIONS {
             assert_eq!(ok(&doc(v, "")).format_version.as_deref(), Some(*v));
@@ -733,8 +916,8 @@ mod tests {
         out
     }
 
-    /// Cross-check against `cyclonedx-bom` (1.3–1.5 only): for every corpus JSON file of those
-    /// versions the crate accepts, gate finds the same components with the same purls in the
+    /// Cross-check against `cyclonedx-bom` (1.3–1.5 only): for every corpus file (JSON or XML)
+    /// of those versions the crate accepts, gate finds the same components with the same purls in the
     /// same order.
     #[test]
     fn agrees_with_cyclonedx_bom_on_the_corpus() {
@@ -756,10 +939,23 @@ mod tests {
                 continue;
             }
             let text = fs_err::read_to_string(dir.join(rel)).unwrap();
-            if text.trim_start().starts_with('<') {
-                continue;
-            }
-            let oracle = match cyclonedx_bom::models::bom::Bom::parse_from_json(text.as_bytes()) {
+            let is_xml = text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<');
+            use cyclonedx_bom::models::bom::{Bom, SpecVersion};
+            let parsed = if is_xml {
+                let version = match want["spec_version"].as_str().unwrap() {
+                    "1.3" => SpecVersion::V1_3,
+                    "1.4" => SpecVersion::V1_4,
+                    _ => SpecVersion::V1_5,
+                };
+                Bom::parse_from_xml_with_version(text.as_bytes(), version)
+                    .map_err(|e| e.to_string())
+            } else {
+                Bom::parse_from_json(text.as_bytes()).map_err(|e| e.to_string())
+            };
+            let oracle = match parsed {
                 Ok(bom) => bom,
                 Err(e) => {
                     crate_refused.push(format!("{rel}: {e}"));
@@ -767,7 +963,12 @@ mod tests {
                 }
             };
             let want_purls = flatten_oracle(&oracle);
-            let got = read(rel, &text).unwrap_or_else(|e| panic!("{rel}: gate refused: {e:?}"));
+            let got = if is_xml {
+                super::super::cyclonedx_xml::read(rel, &text)
+            } else {
+                read(rel, &text)
+            }
+            .unwrap_or_else(|e| panic!("{rel}: gate refused: {e:?}"));
             let got_purls: Vec<Option<String>> = got
                 .facts
                 .components
@@ -792,7 +993,7 @@ mod tests {
         for r in &crate_refused {
             eprintln!("  not compared (cyclonedx-bom refuses it): {r}");
         }
-        assert!(compared > 0, "no 1.3-1.5 JSON file in the corpus");
+        assert!(compared > 0, "no 1.3-1.5 file in the corpus");
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }
