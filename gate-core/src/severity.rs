@@ -1,6 +1,9 @@
 //! Severities normalised across tools: `critical|high|medium|low|info|unknown`.
 //!
-//! The table (tool words and scores → level) is documented in docs/input-schema.md.
+//! One table maps every tool's severity words ([`WORDS`]), SARIF levels ([`SARIF_LEVELS`]) and
+//! CVSS base scores ([`SCORE_BANDS`]) onto [`Severity`]; CVSS v3.x vectors are scored here too
+//! ([`cvss3_base_score`]) for tools that give a vector without a score (OSV). docs/severity.md
+//! is rendered from these tables by [`markdown_table`], and a test keeps it current.
 
 use serde::Serialize;
 
@@ -24,45 +27,90 @@ pub enum Severity {
     Critical,
 }
 
+/// Every severity, most severe first.
+pub const ALL: [Severity; 6] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Info,
+    Severity::Unknown,
+];
+
+/// Severity words as scanners write them (compared without case and surrounding blanks), with
+/// the tools that write each. A word not listed maps to `unknown`.
+pub const WORDS: &[(&str, Severity, &str)] = &[
+    (
+        "critical",
+        Severity::Critical,
+        "Grype, Trivy, npm audit, OSV, CVSS rating",
+    ),
+    (
+        "high",
+        Severity::High,
+        "Grype, Trivy, npm audit, OSV, CVSS rating",
+    ),
+    ("important", Severity::High, "Red Hat"),
+    ("medium", Severity::Medium, "Grype, Trivy, CVSS rating"),
+    ("moderate", Severity::Medium, "npm audit, GitHub (OSV)"),
+    (
+        "low",
+        Severity::Low,
+        "Grype, Trivy, npm audit, OSV, CVSS rating",
+    ),
+    ("negligible", Severity::Info, "Grype"),
+    ("info", Severity::Info, "npm audit"),
+    ("informational", Severity::Info, "various"),
+    ("none", Severity::Info, "CVSS rating (score 0.0)"),
+    ("unknown", Severity::Unknown, "Grype, Trivy"),
+];
+
+/// SARIF `level` values (used when a result has no `security-severity`).
+pub const SARIF_LEVELS: &[(&str, Severity)] = &[
+    ("error", Severity::High),
+    ("warning", Severity::Medium),
+    ("note", Severity::Low),
+    ("none", Severity::Info),
+];
+
+/// CVSS v3/v4 qualitative rating scale: the lowest score of each band.
+pub const SCORE_BANDS: &[(f64, Severity)] = &[
+    (9.0, Severity::Critical),
+    (7.0, Severity::High),
+    (4.0, Severity::Medium),
+    (0.1, Severity::Low),
+    (0.0, Severity::Info),
+];
+
 impl Severity {
     /// Map a scanner's severity word (Grype, Trivy, npm, OSV, CVSS qualitative ratings).
     pub fn from_word(word: &str) -> Severity {
-        match word.trim().to_ascii_lowercase().as_str() {
-            "critical" => Severity::Critical,
-            "high" | "important" => Severity::High,
-            "medium" | "moderate" => Severity::Medium,
-            "low" => Severity::Low,
-            "negligible" | "info" | "informational" | "none" => Severity::Info,
-            _ => Severity::Unknown,
-        }
+        let word = word.trim();
+        WORDS
+            .iter()
+            .find(|(w, _, _)| w.eq_ignore_ascii_case(word))
+            .map_or(Severity::Unknown, |(_, s, _)| *s)
     }
 
     /// Map a CVSS v3/v4 base score (or SARIF `security-severity`) per the CVSS rating scale.
+    /// Scores are compared at one decimal, as CVSS writes them.
     pub fn from_score(score: f64) -> Severity {
-        if !score.is_finite() || score < 0.0 {
-            Severity::Unknown
-        } else if score >= 9.0 {
-            Severity::Critical
-        } else if score >= 7.0 {
-            Severity::High
-        } else if score >= 4.0 {
-            Severity::Medium
-        } else if score > 0.0 {
-            Severity::Low
-        } else {
-            Severity::Info
+        if !score.is_finite() || !(0.0..=10.0).contains(&score) {
+            return Severity::Unknown;
         }
+        let tenths = (score * 10.0).round();
+        SCORE_BANDS
+            .iter()
+            .find(|(min, _)| tenths >= (min * 10.0).round())
+            .map_or(Severity::Unknown, |(_, s)| *s)
     }
 
     /// Map a SARIF `level` (`error|warning|note|none`).
     pub fn from_sarif_level(level: &str) -> Severity {
-        match level {
-            "error" => Severity::High,
-            "warning" => Severity::Medium,
-            "note" => Severity::Low,
-            "none" => Severity::Info,
-            _ => Severity::Unknown,
-        }
+        SARIF_LEVELS
+            .iter()
+            .find(|(l, _)| *l == level)
+            .map_or(Severity::Unknown, |(_, s)| *s)
     }
 
     /// The lowercase name.
@@ -78,6 +126,148 @@ impl Severity {
     }
 }
 
+/// The base score of a CVSS v3.0 or v3.1 vector (`CVSS:3.1/AV:N/AC:L/…`), per the
+/// specification's formulas (with v3.1's `Roundup`). `None` for any other version or a vector
+/// missing a base metric or carrying an unknown value.
+pub fn cvss3_base_score(vector: &str) -> Option<f64> {
+    let mut parts = vector.trim().split('/');
+    let version = parts.next()?;
+    if version != "CVSS:3.0" && version != "CVSS:3.1" {
+        return None;
+    }
+    let (mut av, mut ac, mut pr, mut ui, mut s, mut c, mut i, mut a) =
+        (None, None, None, None, None, None, None, None);
+    for part in parts {
+        let (metric, value) = part.split_once(':')?;
+        let slot = match metric {
+            "AV" => &mut av,
+            "AC" => &mut ac,
+            "PR" => &mut pr,
+            "UI" => &mut ui,
+            "S" => &mut s,
+            "C" => &mut c,
+            "I" => &mut i,
+            "A" => &mut a,
+            // Temporal and environmental metrics do not change the base score.
+            _ => continue,
+        };
+        *slot = Some(value);
+    }
+    let changed = match s? {
+        "U" => false,
+        "C" => true,
+        _ => return None,
+    };
+    let av = match av? {
+        "N" => 0.85,
+        "A" => 0.62,
+        "L" => 0.55,
+        "P" => 0.2,
+        _ => return None,
+    };
+    let ac = match ac? {
+        "L" => 0.77,
+        "H" => 0.44,
+        _ => return None,
+    };
+    let pr = match (pr?, changed) {
+        ("N", _) => 0.85,
+        ("L", false) => 0.62,
+        ("L", true) => 0.68,
+        ("H", false) => 0.27,
+        ("H", true) => 0.5,
+        _ => return None,
+    };
+    let ui = match ui? {
+        "N" => 0.85,
+        "R" => 0.62,
+        _ => return None,
+    };
+    let cia = |v: Option<&str>| match v? {
+        "H" => Some(0.56),
+        "L" => Some(0.22),
+        "N" => Some(0.0),
+        _ => None,
+    };
+    let (c, i, a) = (cia(c)?, cia(i)?, cia(a)?);
+    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
+    let impact = if changed {
+        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02_f64).powi(15)
+    } else {
+        6.42 * iss
+    };
+    let exploitability = 8.22 * av * ac * pr * ui;
+    if impact <= 0.0 {
+        return Some(0.0);
+    }
+    let raw = if changed {
+        (1.08 * (impact + exploitability)).min(10.0)
+    } else {
+        (impact + exploitability).min(10.0)
+    };
+    Some(roundup(raw))
+}
+
+/// CVSS v3.1 `Roundup`: the smallest number of one decimal that is not below `x`, computed on
+/// integers so that floating-point noise does not round 4.0000001 up to 4.1.
+fn roundup(x: f64) -> f64 {
+    let n = (x * 100_000.0).round();
+    if n % 10_000.0 == 0.0 {
+        n / 100_000.0
+    } else {
+        ((n / 10_000.0).floor() + 1.0) / 10.0
+    }
+}
+
+/// The severity table of docs/severity.md, rendered from [`WORDS`], [`SARIF_LEVELS`] and
+/// [`SCORE_BANDS`].
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| normalised | tool words (any case) | SARIF `level` (no score) | CVSS base score |\n|---|---|---|---|\n",
+    );
+    for sev in ALL {
+        let words: Vec<String> = WORDS
+            .iter()
+            .filter(|(_, s, _)| *s == sev)
+            .map(|(w, _, tools)| format!("`{w}` ({tools})"))
+            .collect();
+        let levels: Vec<String> = SARIF_LEVELS
+            .iter()
+            .filter(|(_, s)| *s == sev)
+            .map(|(l, _)| format!("`{l}`"))
+            .collect();
+        let band = match SCORE_BANDS.iter().position(|(_, s)| *s == sev) {
+            Some(p) => {
+                let min = SCORE_BANDS.get(p).map_or(0.0, |(m, _)| *m);
+                let upper = match p.checked_sub(1).and_then(|q| SCORE_BANDS.get(q)) {
+                    Some((above, _)) => above - 0.1,
+                    None => 10.0,
+                };
+                if min >= upper {
+                    format!("{min:.1}")
+                } else {
+                    format!("{min:.1}–{upper:.1}")
+                }
+            }
+            None => "— (no score, or outside 0–10)".to_owned(),
+        };
+        let dash = |v: Vec<String>| {
+            if v.is_empty() {
+                "—".to_owned()
+            } else {
+                v.join(", ")
+            }
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {band} |\n",
+            sev.as_str(),
+            dash(words),
+            dash(levels)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,27 +276,115 @@ mod tests {
     fn words_from_every_tool_map() {
         assert_eq!(Severity::from_word("Critical"), Severity::Critical);
         assert_eq!(Severity::from_word("HIGH"), Severity::High);
+        assert_eq!(Severity::from_word("Important"), Severity::High);
         assert_eq!(Severity::from_word("moderate"), Severity::Medium);
+        assert_eq!(Severity::from_word(" Medium "), Severity::Medium);
+        assert_eq!(Severity::from_word("low"), Severity::Low);
         assert_eq!(Severity::from_word("Negligible"), Severity::Info);
+        assert_eq!(Severity::from_word("info"), Severity::Info);
+        assert_eq!(Severity::from_word("NONE"), Severity::Info);
         assert_eq!(Severity::from_word("UNKNOWN"), Severity::Unknown);
         assert_eq!(Severity::from_word("bogus"), Severity::Unknown);
+        assert_eq!(Severity::from_word(""), Severity::Unknown);
     }
 
     #[test]
     fn cvss_rating_scale_boundaries() {
+        assert_eq!(Severity::from_score(10.0), Severity::Critical);
         assert_eq!(Severity::from_score(9.0), Severity::Critical);
         assert_eq!(Severity::from_score(8.9), Severity::High);
         assert_eq!(Severity::from_score(7.0), Severity::High);
         assert_eq!(Severity::from_score(6.9), Severity::Medium);
         assert_eq!(Severity::from_score(4.0), Severity::Medium);
+        assert_eq!(Severity::from_score(3.9), Severity::Low);
         assert_eq!(Severity::from_score(0.1), Severity::Low);
         assert_eq!(Severity::from_score(0.0), Severity::Info);
+        assert_eq!(
+            Severity::from_score(6.999_999_9),
+            Severity::High,
+            "one decimal, as written"
+        );
         assert_eq!(Severity::from_score(f64::NAN), Severity::Unknown);
+        assert_eq!(Severity::from_score(-1.0), Severity::Unknown);
+        assert_eq!(Severity::from_score(10.5), Severity::Unknown);
+    }
+
+    #[test]
+    fn sarif_levels_map() {
+        assert_eq!(Severity::from_sarif_level("error"), Severity::High);
+        assert_eq!(Severity::from_sarif_level("warning"), Severity::Medium);
+        assert_eq!(Severity::from_sarif_level("note"), Severity::Low);
+        assert_eq!(Severity::from_sarif_level("none"), Severity::Info);
+        assert_eq!(Severity::from_sarif_level("Error"), Severity::Unknown);
     }
 
     #[test]
     fn order_is_by_severity() {
         assert!(Severity::Critical > Severity::High);
         assert!(Severity::Info > Severity::Unknown);
+        let mut sorted = ALL;
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(sorted, ALL);
+    }
+
+    #[test]
+    fn cvss3_vectors_score_as_nvd_does() {
+        // Scores as NVD publishes them for these vectors.
+        let cases = [
+            // CVE-2021-44228 (log4shell)
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0),
+            // CVE-2021-3121 (gogo/protobuf)
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:H", 8.6),
+            // debug ReDoS (GHSA-gxpj-cx7g-858c)
+            ("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L", 5.3),
+            ("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:N/A:N", 7.7),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:L/A:N", 5.3),
+            ("CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N", 1.8),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8),
+            ("CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:L/I:L/A:N", 4.7),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0),
+            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O", 9.8),
+        ];
+        for (vector, want) in cases {
+            assert_eq!(cvss3_base_score(vector), Some(want), "{vector}");
+        }
+    }
+
+    #[test]
+    fn other_vectors_have_no_v3_score() {
+        for v in [
+            "AV:N/AC:L/Au:N/C:P/I:P/A:P",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",
+            "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:Q/C:H/I:H/A:H",
+            "CVSS:3.1/AVN",
+            "",
+        ] {
+            assert_eq!(cvss3_base_score(v), None, "{v}");
+        }
+    }
+
+    /// docs/severity.md carries the table rendered from this module; regenerate with
+    /// `UPDATE_DOCS=1 cargo test -p gate-core severity::tests`.
+    #[test]
+    fn documented_table_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/severity.md");
+        let have = fs_err::read_to_string(&path).unwrap_or_default();
+        let (start, end) = ("<!-- table:begin -->\n", "<!-- table:end -->");
+        let want = markdown_table();
+        let (Some(a), Some(b)) = (have.find(start), have.find(end)) else {
+            panic!("docs/severity.md lacks the table markers");
+        };
+        let current = &have[a + start.len()..b];
+        if current != want && std::env::var_os("UPDATE_DOCS").is_some() {
+            let updated = format!("{}{want}{}", &have[..a + start.len()], &have[b..]);
+            fs_err::write(&path, updated).unwrap();
+            return;
+        }
+        assert_eq!(
+            current, want,
+            "docs/severity.md is stale: run UPDATE_DOCS=1 cargo test -p gate-core severity::tests"
+        );
     }
 }

@@ -1,7 +1,9 @@
 # METADATA
 # title: Code scanning
 # description: |
-#   No unsuppressed static-analysis result (SARIF) at a blocking severity ships.
+#   No unsuppressed static-analysis result (SARIF) at a blocking severity ships. Secrets and
+#   misconfigurations have policies of their own (`gate.secrets`, `gate.misconfig`). A result
+#   whose SARIF `baselineState` is `absent` (gone since the baseline) is not a current finding.
 #   The blocking severities are data: `data.gate.config.code.blocking_severities`
 #   (default `["critical", "high"]`: SARIF `error` level, or a `security-severity` of 7.0 or more).
 package gate.code
@@ -32,8 +34,9 @@ where(f) := "an unknown location" if not is_string(f.location.path)
 #   remediation: Fix the code at the reported location, or suppress the result in the tool with a justification.
 deny contains result if {
 	some f in input.findings
-	f.kind in {"code", "secret", "misconfiguration"}
+	f.kind == "code"
 	not f.suppressed
+	not f.baseline_state == "absent"
 	f.severity in blocking
 	result := {
 		"code": "code.finding",

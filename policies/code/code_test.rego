@@ -44,3 +44,16 @@ test_location_without_line if {
 	some r in results
 	r.msg == "Bandit: high B506 at a.py: Use of unsafe yaml load."
 }
+
+test_secrets_and_misconfigurations_have_their_own_policies if {
+	s := object.union(finding("critical", false), {"kind": "secret"})
+	m := object.union(finding("critical", false), {"kind": "misconfiguration"})
+	count(code.deny) == 0 with input as {"findings": [s, m]}
+}
+
+test_absent_results_are_not_current_findings if {
+	gone := object.union(finding("high", false), {"baseline_state": "absent"})
+	count(code.deny) == 0 with input as {"findings": [gone]}
+	new := object.union(finding("high", false), {"baseline_state": "new"})
+	count(code.deny) == 1 with input as {"findings": [new]}
+}

@@ -3,7 +3,8 @@
 # description: |
 #   No known vulnerability at a blocking severity ships when a fixed version exists.
 #   The blocking severities are data: `data.gate.config.vulnerabilities.blocking_severities`
-#   (default `["critical", "high"]`).
+#   (default `["critical", "high"]`). A vulnerability that an SBOM's VEX statement declares
+#   `not_affected` (or `false_positive`) for the finding's package is not judged.
 package gate.vulnerabilities
 
 default blocking_severities := ["critical", "high"]
@@ -15,6 +16,21 @@ blocking := {s | some s in blocking_severities}
 # Each rule judges vulnerability findings at a blocking severity that the tool did not suppress.
 # The conditions are written inline, cheapest and most selective first: a helper function or a
 # set of whole finding objects costs more per finding than the tests themselves.
+
+# Subjects of findings a VEX statement clears: state `not_affected` or `false_positive`, the same
+# package (purls compared without qualifiers) and the same vulnerability (id or alias). Computed
+# once; it costs nothing when no SBOM carries VEX.
+vex_cleared contains f.subject if {
+	some v in input.sbom.vex
+	v.state in {"not_affected", "false_positive"}
+	some f in input.findings
+	f.kind == "vulnerability"
+	is_string(f.package.purl)
+	some p in v.purls
+	split(p, "?")[0] == split(f.package.purl, "?")[0]
+	some vid in array.concat([v.id], v.aliases)
+	vid in array.concat([f.id], f.aliases)
+}
 
 fixable(f) if f.fix_state == "fixed"
 
@@ -36,6 +52,7 @@ deny contains result if {
 	f.kind == "vulnerability"
 	f.suppressed == false
 	fixable(f)
+	not f.subject in vex_cleared
 	result := {
 		"code": "vulnerabilities.fixable",
 		"subject": f.subject,
@@ -61,6 +78,7 @@ warn contains result if {
 	f.kind == "vulnerability"
 	f.suppressed == false
 	not fixable(f)
+	not f.subject in vex_cleared
 	result := {
 		"code": "vulnerabilities.unfixable",
 		"subject": f.subject,

@@ -69,3 +69,36 @@ test_package_without_version_is_named_alone if {
 	some r in results
 	r.msg == "high CVE-2021-44228 in x, fixed in 2.15.0 (reported by grype)"
 }
+
+vex(state, id, purl) := {
+	"id": id,
+	"aliases": [],
+	"state": state,
+	"purls": [purl],
+	"source": {"evidence": "vex.cdx.json", "pointer": "/vulnerabilities/0"},
+}
+
+test_vex_not_affected_clears_the_finding if {
+	inp := {
+		"findings": [finding("critical", "fixed", ["2.15.0"]), finding("high", "not-fixed", [])],
+		"sbom": {"vex": [vex("not_affected", "GHSA-jfh8-c2jp-5v3q", "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar")]},
+	}
+	count(vulnerabilities.deny) == 0 with input as inp
+	count(vulnerabilities.warn) == 0 with input as inp
+}
+
+test_vex_in_triage_or_for_another_package_clears_nothing if {
+	f := finding("critical", "fixed", ["2.15.0"])
+	triage := {"findings": [f], "sbom": {"vex": [vex("in_triage", "CVE-2021-44228", f.package.purl)]}}
+	count(vulnerabilities.deny) == 1 with input as triage
+	other := {"findings": [f], "sbom": {"vex": [vex("not_affected", "CVE-2021-44228", "pkg:maven/x/y@1")]}}
+	count(vulnerabilities.deny) == 1 with input as other
+	wrong_id := {"findings": [f], "sbom": {"vex": [vex("not_affected", "CVE-2000-1", f.package.purl)]}}
+	count(vulnerabilities.deny) == 1 with input as wrong_id
+}
+
+test_merged_findings_name_every_tool if {
+	f := object.union(finding("critical", "fixed", ["2.15.0"]), {"tool": "grype, trivy", "tools": ["grype", "trivy"]})
+	some r in vulnerabilities.deny with input as {"findings": [f]}
+	r.msg == "critical CVE-2021-44228 in log4j-core 2.14.1, fixed in 2.15.0 (reported by grype, trivy)"
+}

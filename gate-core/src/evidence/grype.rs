@@ -140,15 +140,17 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
         fixed_in,
         location: path.map(|p| Location {
             path: Some(p),
-            line: None,
-            column: None,
+            ..Location::default()
         }),
         rule: non_empty(v.namespace),
         message,
+        remediation: None,
         suppressed: false,
         baseline_state: None,
         source: Source::pointer(evidence, format!("/matches/{index}")),
         id: vid,
+        tools: Vec::new(),
+        sources: Vec::new(),
         subject: String::new(),
     }
 }

@@ -227,9 +227,12 @@ impl<'a> RunContext<'a> {
             message: message
                 .map(|m| message_text(m, rule, component, self.driver))
                 .unwrap_or_default(),
+            remediation: None,
             suppressed: is_suppressed(result.suppressions.as_deref()),
             baseline_state: result.baseline_state.clone(),
             source: Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
+            tools: Vec::new(),
+            sources: Vec::new(),
             subject: String::new(),
         })
     }
@@ -309,10 +312,16 @@ impl<'a> RunContext<'a> {
         let region = physical.region.as_ref();
         let line = region.and_then(|x| x.start_line);
         let column = region.and_then(|x| x.start_column);
+        let end_line = region.and_then(|x| x.end_line);
         if path.is_none() && line.is_none() {
             return None;
         }
-        Some(Location { path, line, column })
+        Some(Location {
+            path,
+            line,
+            column,
+            end_line,
+        })
     }
 }
 
@@ -592,6 +601,7 @@ struct ArtifactLocation {
 struct Region {
     start_line: Option<u64>,
     start_column: Option<u64>,
+    end_line: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -731,7 +741,8 @@ mod tests {
             Some(Location {
                 path: Some("src/a.rs".into()),
                 line: Some(7),
-                column: Some(3)
+                column: Some(3),
+                end_line: None,
             })
         );
         assert_eq!(f.baseline_state.as_deref(), Some("new"));
@@ -929,7 +940,8 @@ mod tests {
             Some(Location {
                 path: Some("lib/x.c".into()),
                 line: Some(2),
-                column: None
+                column: None,
+                end_line: None,
             })
         );
         assert_eq!(f[1].location, None);

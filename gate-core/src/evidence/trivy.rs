@@ -95,6 +95,9 @@ fn parsed(
             target,
             kind,
             vulnerabilities,
+            misconfigurations,
+            secrets,
+            licenses,
         } = result;
         let target = non_empty(target);
         let kind = non_empty(kind);
@@ -105,6 +108,20 @@ fn parsed(
                 *count += 1;
             }
             findings.push(finding(id, pointer, target.as_deref(), kind.as_deref(), v));
+        }
+        for (i, m) in misconfigurations.into_iter().flatten().enumerate() {
+            let pointer = format!("{base}/{r}/Misconfigurations/{i}");
+            if let Some(f) = misconfiguration(id, pointer, target.as_deref(), m) {
+                findings.push(f);
+            }
+        }
+        for (i, x) in secrets.into_iter().flatten().enumerate() {
+            let pointer = format!("{base}/{r}/Secrets/{i}");
+            findings.push(secret(id, pointer, target.as_deref(), x));
+        }
+        for (i, l) in licenses.into_iter().flatten().enumerate() {
+            let pointer = format!("{base}/{r}/Licenses/{i}");
+            findings.push(license(id, pointer, target.as_deref(), kind.as_deref(), l));
         }
     }
     let diagnostics = without_id
@@ -203,15 +220,179 @@ fn finding(
         fixed_in,
         location: path.map(|p| Location {
             path: Some(p),
-            line: None,
-            column: None,
+            ..Location::default()
         }),
         rule: v.data_source.and_then(|d| non_empty(d.id)),
         message,
+        remediation: None,
         suppressed: false,
         baseline_state: None,
         source: Source::pointer(evidence, pointer),
         id: vid,
+        tools: Vec::new(),
+        sources: Vec::new(),
+        subject: String::new(),
+    }
+}
+
+/// Severity from Trivy's word, `unknown` when it gives none.
+fn word_severity(word: Option<&str>) -> (Severity, Option<String>) {
+    match word.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => (Severity::from_word(w), Some(w.to_owned())),
+        None => (Severity::Unknown, None),
+    }
+}
+
+fn file_location(path: Option<String>, line: Option<u64>, end: Option<u64>) -> Option<Location> {
+    let line = line.filter(|&l| l > 0);
+    if path.is_none() && line.is_none() {
+        return None;
+    }
+    Some(Location {
+        path,
+        line,
+        column: None,
+        end_line: end.filter(|&l| l > 0),
+    })
+}
+
+/// A misconfiguration check's result. `PASS` results (written with `--include-non-failures`)
+/// are not findings; `EXCEPTION` results (excepted by a Rego exception) are kept, suppressed.
+fn misconfiguration(
+    evidence: &str,
+    pointer: String,
+    target: Option<&str>,
+    m: Misconfiguration,
+) -> Option<Finding> {
+    let status = m.status.as_deref().map(str::trim).unwrap_or("FAIL");
+    if status.eq_ignore_ascii_case("PASS") {
+        return None;
+    }
+    let suppressed = status.eq_ignore_ascii_case("EXCEPTION");
+    let mid = non_empty(m.id)
+        .or_else(|| non_empty(m.avd_id.clone()))
+        .unwrap_or_else(|| UNKNOWN_ID.to_owned());
+    let aliases: Vec<String> = non_empty(m.avd_id)
+        .filter(|a| *a != mid)
+        .into_iter()
+        .collect();
+    let (severity, severity_source) = word_severity(m.severity.as_deref());
+    let cause = m.cause_metadata.unwrap_or_default();
+    let title = non_empty(m.title);
+    let message = match (
+        title,
+        non_empty(m.message).or_else(|| non_empty(m.description)),
+    ) {
+        (Some(t), Some(msg)) => format!("{t}: {msg}"),
+        (Some(t), None) => t,
+        (None, Some(msg)) => msg,
+        (None, None) => mid.clone(),
+    };
+    Some(Finding {
+        aliases,
+        tool: "trivy".to_owned(),
+        kind: FindingKind::Misconfiguration,
+        severity,
+        severity_source,
+        score: None,
+        package: None,
+        fix_state: FixState::Unknown,
+        fixed_in: Vec::new(),
+        location: file_location(target.map(str::to_owned), cause.start_line, cause.end_line),
+        rule: non_empty(m.kind).or_else(|| non_empty(cause.provider)),
+        message,
+        remediation: non_empty(m.resolution),
+        suppressed,
+        baseline_state: None,
+        source: Source::pointer(evidence, pointer),
+        id: mid,
+        tools: Vec::new(),
+        sources: Vec::new(),
+        subject: String::new(),
+    })
+}
+
+/// A leaked secret. The matched text (`Match`, `Code`) is never read: Trivy masks the secret
+/// there, and gate keeps even the masked line out of the input.
+fn secret(evidence: &str, pointer: String, target: Option<&str>, x: Secret) -> Finding {
+    let rid = non_empty(x.rule_id).unwrap_or_else(|| UNKNOWN_ID.to_owned());
+    let (severity, severity_source) = word_severity(x.severity.as_deref());
+    let message = match (non_empty(x.title), non_empty(x.category.clone())) {
+        (Some(t), _) => t,
+        (None, Some(c)) => format!("{c} secret"),
+        (None, None) => rid.clone(),
+    };
+    Finding {
+        aliases: Vec::new(),
+        tool: "trivy".to_owned(),
+        kind: FindingKind::Secret,
+        severity,
+        severity_source,
+        score: None,
+        package: None,
+        fix_state: FixState::Unknown,
+        fixed_in: Vec::new(),
+        location: file_location(target.map(str::to_owned), x.start_line, x.end_line),
+        rule: non_empty(x.category),
+        message,
+        remediation: None,
+        suppressed: false,
+        baseline_state: None,
+        source: Source::pointer(evidence, pointer),
+        id: rid,
+        tools: Vec::new(),
+        sources: Vec::new(),
+        subject: String::new(),
+    }
+}
+
+/// A license Trivy classified (`--scanners license`): of a package, or found in a loose file.
+fn license(
+    evidence: &str,
+    pointer: String,
+    target: Option<&str>,
+    kind: Option<&str>,
+    l: License,
+) -> Finding {
+    let name = non_empty(l.name).unwrap_or_else(|| UNKNOWN_ID.to_owned());
+    let (severity, severity_source) = word_severity(l.severity.as_deref());
+    let category = non_empty(l.category);
+    let package = non_empty(l.pkg_name).map(|n| Package {
+        name: n,
+        version: None,
+        purl: None,
+        kind: kind.map(str::to_owned),
+    });
+    let path = non_empty(l.file_path).or_else(|| target.map(str::to_owned));
+    let what = match (&package, &path) {
+        (Some(p), _) => format!(" in {}", p.name),
+        (None, Some(p)) => format!(" in {p}"),
+        (None, None) => String::new(),
+    };
+    let message = match &category {
+        Some(c) => format!("{name} license ({c}){what}"),
+        None => format!("{name} license{what}"),
+    };
+    Finding {
+        aliases: Vec::new(),
+        tool: "trivy".to_owned(),
+        kind: FindingKind::License,
+        severity,
+        severity_source,
+        score: None,
+        package,
+        fix_state: FixState::Unknown,
+        fixed_in: Vec::new(),
+        location: file_location(path, None, None),
+        rule: category,
+        message,
+        remediation: None,
+        suppressed: false,
+        baseline_state: None,
+        source: Source::pointer(evidence, pointer),
+        id: name,
+        tools: Vec::new(),
+        sources: Vec::new(),
         subject: String::new(),
     }
 }
@@ -255,6 +436,58 @@ struct TrivyResult {
     #[serde(rename = "Type")]
     kind: Option<String>,
     vulnerabilities: Option<Vec<Vulnerability>>,
+    misconfigurations: Option<Vec<Misconfiguration>>,
+    secrets: Option<Vec<Secret>>,
+    licenses: Option<Vec<License>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Misconfiguration {
+    #[serde(rename = "Type")]
+    kind: Option<String>,
+    #[serde(rename = "ID")]
+    id: Option<String>,
+    #[serde(rename = "AVDID")]
+    avd_id: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    message: Option<String>,
+    resolution: Option<String>,
+    severity: Option<String>,
+    status: Option<String>,
+    cause_metadata: Option<CauseMetadata>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CauseMetadata {
+    provider: Option<String>,
+    start_line: Option<u64>,
+    end_line: Option<u64>,
+}
+
+/// A secret. `Match` and `Code` (the masked line and its neighbours) are deliberately absent.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Secret {
+    #[serde(rename = "RuleID")]
+    rule_id: Option<String>,
+    category: Option<String>,
+    severity: Option<String>,
+    title: Option<String>,
+    start_line: Option<u64>,
+    end_line: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct License {
+    severity: Option<String>,
+    category: Option<String>,
+    pkg_name: Option<String>,
+    file_path: Option<String>,
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -493,7 +726,7 @@ mod tests {
     }
 
     #[test]
-    fn every_result_and_entry_counts_and_other_sections_are_read_past() {
+    fn every_result_and_every_section_counts() {
         let text = report(
             r#"[
           {"Target":"a","Class":"lang-pkgs","Type":"npm","Vulnerabilities":[{"VulnerabilityID":"C1"},{"VulnerabilityID":"C1"}]},
@@ -503,9 +736,19 @@ mod tests {
           {"Target":"d","Class":"lang-pkgs","Type":"pip","Vulnerabilities":[{"VulnerabilityID":"C2"}]}]"#,
         );
         let f = findings(&text);
-        assert_eq!(f.len(), 3);
+        let kinds: Vec<FindingKind> = f.iter().map(|x| x.kind).collect();
         assert_eq!(
-            f[2].source.pointer.as_deref(),
+            kinds,
+            [
+                FindingKind::Vulnerability,
+                FindingKind::Vulnerability,
+                FindingKind::Misconfiguration,
+                FindingKind::Secret,
+                FindingKind::Vulnerability
+            ]
+        );
+        assert_eq!(
+            f[4].source.pointer.as_deref(),
             Some("/Results/4/Vulnerabilities/0")
         );
         assert_eq!(
@@ -540,6 +783,199 @@ mod tests {
             .findings
             .is_empty());
         assert!(read_list("old.json", "{}").is_err());
+    }
+
+    #[test]
+    fn misconfigurations_fail_only_with_location_and_resolution() {
+        let text = report(
+            r#"[{"Target":"deploy.yaml","Class":"config","Type":"kubernetes",
+          "MisconfSummary":{"Successes":1,"Failures":1},
+          "Misconfigurations":[
+            {"Type":"Kubernetes Security Check","ID":"KSV001","AVDID":"AVD-KSV-0001","Title":"Process can elevate its own privileges",
+             "Description":"long","Message":"Container 'nginx' should set allowPrivilegeEscalation to false",
+             "Namespace":"builtin.kubernetes.KSV001","Resolution":"Set 'allowPrivilegeEscalation' to false.",
+             "Severity":"MEDIUM","PrimaryURL":"u","Status":"FAIL",
+             "CauseMetadata":{"Provider":"Kubernetes","Service":"general","StartLine":19,"EndLine":22,"Code":{"Lines":[]}}},
+            {"ID":"KSV002","Severity":"LOW","Status":"PASS"},
+            {"ID":"KSV003","Severity":"HIGH","Status":"EXCEPTION","Title":"t"},
+            {"AVDID":"AVD-DS-0002","Status":"FAIL","Message":"m","Type":"Dockerfile Security Check"}]}]"#,
+        );
+        let f = findings(&text);
+        assert_eq!(f.len(), 3, "PASS results are not findings");
+        let m = &f[0];
+        assert_eq!(m.kind, FindingKind::Misconfiguration);
+        assert_eq!(m.id, "KSV001");
+        assert_eq!(m.aliases, vec!["AVD-KSV-0001"]);
+        assert_eq!(
+            (m.severity, m.severity_source.as_deref()),
+            (Severity::Medium, Some("MEDIUM"))
+        );
+        assert_eq!(
+            m.message,
+            "Process can elevate its own privileges: Container 'nginx' should set allowPrivilegeEscalation to false"
+        );
+        assert_eq!(
+            m.remediation.as_deref(),
+            Some("Set 'allowPrivilegeEscalation' to false.")
+        );
+        assert_eq!(
+            m.location,
+            Some(Location {
+                path: Some("deploy.yaml".into()),
+                line: Some(19),
+                column: None,
+                end_line: Some(22),
+            })
+        );
+        assert_eq!(m.rule.as_deref(), Some("Kubernetes Security Check"));
+        assert_eq!(m.package, None);
+        assert!(!m.suppressed);
+        assert_eq!(m.derive_subject(), "KSV001@deploy.yaml:19");
+        assert_eq!(
+            m.source.pointer.as_deref(),
+            Some("/Results/0/Misconfigurations/0")
+        );
+        assert!(f[1].suppressed, "EXCEPTION is kept, suppressed");
+        assert_eq!(
+            f[1].source.pointer.as_deref(),
+            Some("/Results/0/Misconfigurations/2")
+        );
+        assert_eq!((f[2].id.as_str(), f[2].aliases.len()), ("AVD-DS-0002", 0));
+        assert_eq!(
+            (f[2].severity, f[2].message.as_str()),
+            (Severity::Unknown, "m")
+        );
+        assert_eq!(f[2].location.as_ref().and_then(|l| l.line), None);
+    }
+
+    #[test]
+    fn secrets_never_carry_the_matched_text() {
+        let text = report(
+            r#"[{"Target":"deploy.sh","Class":"secret","Secrets":[
+            {"RuleID":"aws-access-key-id","Category":"AWS","Severity":"CRITICAL","Title":"AWS Access Key ID",
+             "StartLine":3,"EndLine":3,"Code":{"Lines":[{"Number":3,"Content":"export AWS_ACCESS_KEY_ID=AKIAEXAMPLESECRET1","IsCause":true}]},
+             "Match":"export AWS_ACCESS_KEY_ID=AKIAEXAMPLESECRET1","Offset":36},
+            {"Category":"GitHub","StartLine":0}]}]"#,
+        );
+        let parsed = read("t.json", &text).unwrap();
+        let f = &parsed.facts.findings;
+        assert_eq!(f.len(), 2);
+        let s = &f[0];
+        assert_eq!(s.kind, FindingKind::Secret);
+        assert_eq!(s.id, "aws-access-key-id");
+        assert_eq!(s.severity, Severity::Critical);
+        assert_eq!(s.rule.as_deref(), Some("AWS"));
+        assert_eq!(s.message, "AWS Access Key ID");
+        assert_eq!(
+            s.location
+                .as_ref()
+                .map(|l| (l.path.as_deref(), l.line, l.end_line)),
+            Some((Some("deploy.sh"), Some(3), Some(3)))
+        );
+        assert_eq!(s.derive_subject(), "aws-access-key-id@deploy.sh:3");
+        let everything = format!("{:?}", parsed.facts);
+        assert!(
+            !everything.contains("AKIAEXAMPLESECRET1"),
+            "the secret leaked into the facts"
+        );
+        assert_eq!(
+            (f[1].id.as_str(), f[1].message.as_str()),
+            ("unknown", "GitHub secret")
+        );
+        assert_eq!(
+            f[1].location.as_ref().and_then(|l| l.line),
+            None,
+            "line 0 is no line"
+        );
+    }
+
+    #[test]
+    fn licenses_of_packages_and_loose_files() {
+        let text = report(
+            r#"[{"Target":"OS Packages","Class":"license","Licenses":[
+              {"Severity":"HIGH","Category":"restricted","PkgName":"alpine-baselayout","FilePath":"","Name":"GPL-2.0","Confidence":1,"Link":""}]},
+            {"Target":"Loose File License(s)","Class":"license-file","Licenses":[
+              {"Severity":"LOW","Category":"notice","PkgName":"","FilePath":"/etc/ssl/misc/CA.pl","Name":"OpenSSL","Confidence":1}]}]"#,
+        );
+        let f = findings(&text);
+        assert_eq!(f.len(), 2);
+        assert!(f.iter().all(|x| x.kind == FindingKind::License));
+        assert_eq!(f[0].id, "GPL-2.0");
+        assert_eq!(f[0].severity, Severity::High);
+        assert_eq!(f[0].rule.as_deref(), Some("restricted"));
+        assert_eq!(
+            f[0].package.as_ref().map(|p| p.name.as_str()),
+            Some("alpine-baselayout")
+        );
+        assert_eq!(
+            f[0].message,
+            "GPL-2.0 license (restricted) in alpine-baselayout"
+        );
+        assert_eq!(f[0].derive_subject(), "GPL-2.0@alpine-baselayout");
+        assert_eq!(f[1].package, None);
+        assert_eq!(
+            f[1].location.as_ref().and_then(|l| l.path.as_deref()),
+            Some("/etc/ssl/misc/CA.pl")
+        );
+        assert_eq!(
+            f[1].message,
+            "OpenSSL license (notice) in /etc/ssl/misc/CA.pl"
+        );
+        assert_eq!(
+            f[1].source.pointer.as_deref(),
+            Some("/Results/1/Licenses/0")
+        );
+    }
+
+    #[test]
+    fn the_list_form_reads_every_section_too() {
+        let text = r#"[{"Target":"Dockerfile","Type":"dockerfile","Misconfigurations":[{"ID":"DS002","Severity":"HIGH","Status":"FAIL"}]},
+            {"Target":"app/.env","Secrets":[{"RuleID":"github-pat","Severity":"CRITICAL","StartLine":2,"Match":"GITHUB_PAT=*****"}]}]"#;
+        let f = read_list("old.json", text).unwrap().facts.findings;
+        assert_eq!(
+            f.iter()
+                .map(|x| (x.kind, x.id.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (FindingKind::Misconfiguration, "DS002"),
+                (FindingKind::Secret, "github-pat")
+            ]
+        );
+        assert_eq!(f[1].source.pointer.as_deref(), Some("/1/Secrets/0"));
+    }
+
+    #[test]
+    fn kubernetes_reports_are_refused_by_detection() {
+        for text in [
+            r#"{"ClusterName":"k","Resources":[]}"#,
+            r#"{"ClusterName":"k","Vulnerabilities":[],"Misconfigurations":[]}"#,
+        ] {
+            let e = super::super::detect(text).unwrap_err();
+            assert!(e.message.contains("Trivy Kubernetes report"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_field_in_new_sections() {
+        let e = read(
+            "t.json",
+            &report(r#"[{"Target":"a","Secrets":[{"RuleID":"r","StartLine":"3"}]}]"#),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("Results[0].Secrets[0].StartLine"),
+            "{e:?}"
+        );
+        let e = read(
+            "t.json",
+            &report(r#"[{"Target":"a","Misconfigurations":[{"ID":"r","CauseMetadata":{"StartLine":-1}}]}]"#),
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("Results[0].Misconfigurations[0].CauseMetadata.StartLine"),
+            "{e:?}"
+        );
     }
 
     #[test]

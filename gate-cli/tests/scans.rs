@@ -1,0 +1,347 @@
+//! End-to-end: scanner reports through the binary — one vulnerability reported by Grype and
+//! Trivy is one result, Trivy's secrets and misconfigurations meet their policies, OSV-Scanner
+//! and npm audit reports are read, a failed npm audit is refused.
+//!
+//! Corpus-based tests skip (saying so) when `../shared/corpus` is not there.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const NOW: &str = "2026-11-28T12:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn corpus(rel: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/corpus").join(rel);
+    if path.is_file() {
+        Some(path)
+    } else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: corpus file {rel} is not present"
+        );
+        None
+    }
+}
+
+fn gate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gate")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&fs_err::read_to_string(path).unwrap()).unwrap()
+}
+
+/// `(vulnerability id, package name, installed version)` of every Grype match (its own id and
+/// its related ids) and of every Trivy vulnerability (list form), read straight from the files.
+fn grype_triples(doc: &Value) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for m in doc["matches"].as_array().unwrap() {
+        let a = &m["artifact"];
+        let (name, version) = (a["name"].as_str().unwrap(), a["version"].as_str().unwrap());
+        let mut ids = vec![m["vulnerability"]["id"].as_str().unwrap()];
+        for r in m["relatedVulnerabilities"].as_array().into_iter().flatten() {
+            ids.push(r["id"].as_str().unwrap());
+        }
+        for id in ids {
+            out.insert((id.to_owned(), name.to_owned(), version.to_owned()));
+        }
+    }
+    out
+}
+
+fn trivy_triples(doc: &Value) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for r in doc.as_array().unwrap() {
+        for v in r["Vulnerabilities"].as_array().into_iter().flatten() {
+            out.insert((
+                v["VulnerabilityID"].as_str().unwrap().to_owned(),
+                v["PkgName"].as_str().unwrap().to_owned(),
+                v["InstalledVersion"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    out
+}
+
+/// The Grype (0.7.0) and Trivy (list form) reports of the corpus that scanned the same Debian
+/// 10.8-based image (python:3.7.10): every vulnerability both report on the same package is one
+/// finding naming both tools, and one result.
+#[test]
+fn grype_and_trivy_of_one_image_report_each_shared_vulnerability_once() {
+    let (Some(grype), Some(trivy)) = (
+        corpus("grype/defectdojo/many_vulns2.json"),
+        corpus("trivy/defectdojo/legacy_many_vulns.json"),
+    ) else {
+        return;
+    };
+    let shared: BTreeSet<_> = grype_triples(&read_json(&grype))
+        .intersection(&trivy_triples(&read_json(&trivy)))
+        .cloned()
+        .collect();
+    assert!(
+        shared.len() > 50,
+        "the two reports share {} vulnerabilities",
+        shared.len()
+    );
+    let (g, t) = (grype.to_str().unwrap(), trivy.to_str().unwrap());
+
+    // The input: one finding per shared (CVE, package), listing both tools and both sources.
+    let inspect = gate(&["inspect", g, t, "--now", NOW]);
+    assert_eq!(inspect.status.code(), Some(0));
+    let input = json(&inspect);
+    let findings = input["findings"].as_array().unwrap();
+    let mut per_triple: BTreeMap<(String, String, String), Vec<&Value>> = BTreeMap::new();
+    for f in findings {
+        let p = &f["package"];
+        per_triple
+            .entry((
+                f["id"].as_str().unwrap().to_owned(),
+                p["name"].as_str().unwrap_or_default().to_owned(),
+                p["version"].as_str().unwrap_or_default().to_owned(),
+            ))
+            .or_default()
+            .push(f);
+    }
+    let mut checked = 0;
+    for triple in shared.iter().filter(|(id, _, _)| id.starts_with("CVE-")) {
+        let found = per_triple
+            .get(triple)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        assert_eq!(found.len(), 1, "{triple:?} is {} findings", found.len());
+        let f = found[0];
+        assert_eq!(
+            f["tools"],
+            serde_json::json!(["grype", "trivy"]),
+            "{triple:?}"
+        );
+        assert_eq!(f["tool"], "grype, trivy");
+        let evidence: BTreeSet<&str> = f["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["evidence"].as_str().unwrap())
+            .collect();
+        assert_eq!(evidence.len(), 2, "{triple:?}: {evidence:?}");
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} shared CVEs checked");
+    // Subjects are unique: no vulnerability on a package is left twice.
+    let subjects: Vec<&str> = findings
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    let unique: BTreeSet<&&str> = subjects.iter().collect();
+    assert_eq!(unique.len(), subjects.len(), "a subject is listed twice");
+
+    // The other file order gives the same findings.
+    let swapped = json(&gate(&["inspect", t, g, "--now", NOW]));
+    let by_subject = |doc: &Value| -> BTreeMap<String, Value> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["subject"].as_str().unwrap().to_owned(), f.clone()))
+            .collect()
+    };
+    assert_eq!(by_subject(&input), by_subject(&swapped));
+
+    // The report: one result per (code, subject); shared ones name both tools. (No fix was
+    // known for the blocking ones when these reports were made: they warn, the gate passes.)
+    let out = gate(&["check", g, t, "--now", NOW, "-f", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let mut results: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    for r in report["results"].as_array().unwrap() {
+        if r["code"].as_str().unwrap().starts_with("vulnerabilities.") {
+            results
+                .entry(r["subject"].as_str().unwrap().to_owned())
+                .or_default()
+                .push(r);
+        }
+    }
+    let mut named_both = 0;
+    for triple in shared.iter().filter(|(id, _, _)| id.starts_with("CVE-")) {
+        let subject = per_triple[triple][0]["subject"].as_str().unwrap();
+        let Some(rs) = results.get(subject) else {
+            continue; // not at a blocking severity
+        };
+        assert_eq!(rs.len(), 1, "{subject} has {} results", rs.len());
+        let msg = rs[0]["message"].as_str().unwrap();
+        assert!(
+            msg.contains("grype") && msg.contains("trivy"),
+            "{subject}: {msg}"
+        );
+        named_both += 1;
+    }
+    assert!(
+        named_both > 0,
+        "no shared vulnerability was at a blocking severity"
+    );
+}
+
+/// Trivy's real report with a Dockerfile misconfiguration and two GitHub tokens: the secrets
+/// policy denies both secrets, the misconfiguration policy the HIGH check, and the masked
+/// match text is nowhere in the input.
+#[test]
+fn trivy_secrets_and_misconfigurations_fail_the_gate() {
+    let Some(path) = corpus("trivy/defectdojo/misconfigurations_and_secrets.json") else {
+        return;
+    };
+    let p = path.to_str().unwrap();
+    let out = gate(&["check", p, "--now", NOW, "-f", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let codes: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "secrets.leaked").count(),
+        2,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == "misconfig.finding").count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"code.finding"), "judged twice: {codes:?}");
+    let misconf = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "misconfig.finding")
+        .unwrap();
+    assert_eq!(
+        misconf["remediation"],
+        "Add 'USER <non root user name>' line to the Dockerfile"
+    );
+    let inspect = gate(&["inspect", p, "--now", NOW]);
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(
+        !text.contains("GITHUB_PAT=*****"),
+        "the match text reached the input"
+    );
+}
+
+/// OSV-Scanner's report: vulnerabilities at a blocking severity fail the gate, reported by
+/// osv-scanner, grouped advisories once.
+#[test]
+fn osv_scanner_reports_are_judged() {
+    let Some(path) =
+        corpus("osv/osv-scanner-repo/internal/ci/testdata/vulns/test-vuln-results-b.json")
+    else {
+        return;
+    };
+    let p = path.to_str().unwrap();
+    let input = json(&gate(&["inspect", p, "--now", NOW]));
+    assert_eq!(input["evidence"][0]["kind"], "osv");
+    let findings = input["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "4 advisories in 2 groups");
+    let out = gate(&["check", p, "--now", NOW, "-f", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let r = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["subject"] == "CVE-2021-3121@pkg:golang/github.com/gogo/protobuf@1.3.1")
+        .expect("the gogo/protobuf result");
+    assert_eq!(r["code"], "vulnerabilities.fixable");
+    assert!(
+        r["message"].as_str().unwrap().contains("osv-scanner"),
+        "{r}"
+    );
+}
+
+/// npm audit, both shapes, through the binary.
+#[test]
+fn npm_audit_reports_of_both_shapes_are_judged() {
+    for (rel, kind_version) in [
+        ("audit/defectdojo/npm_audit/one_vuln.json", Value::Null),
+        (
+            "audit/defectdojo/npm_audit_7_plus/one_vuln.json",
+            Value::from("2"),
+        ),
+    ] {
+        let Some(path) = corpus(rel) else { return };
+        let p = path.to_str().unwrap();
+        let input = json(&gate(&["inspect", p, "--now", NOW]));
+        assert_eq!(input["evidence"][0]["kind"], "npm-audit", "{rel}");
+        assert_eq!(
+            input["evidence"][0]["format_version"], kind_version,
+            "{rel}"
+        );
+        let out = gate(&["check", p, "--now", NOW, "-f", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{rel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A real `npm audit --json` whose registry refused the audit (npm 11.19.1, HTTP 405): exit 2,
+/// naming the file and what npm said, never a pass.
+#[test]
+fn a_failed_npm_audit_is_refused() {
+    let out = gate(&[
+        "check",
+        "gate-cli/tests/data/npm-11.19.1-audit-endpoint-405.json",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("npm-11.19.1-audit-endpoint-405.json"), "{err}");
+    assert!(err.contains("npm audit did not produce a report"), "{err}");
+    assert!(err.contains("HTTP 405"), "{err}");
+}

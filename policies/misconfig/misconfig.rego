@@ -1,0 +1,52 @@
+# METADATA
+# title: Misconfigurations
+# description: |
+#   No infrastructure-as-code or image configuration problem at a blocking severity ships
+#   (Trivy's `Misconfigurations`: Dockerfile, Kubernetes, Helm, Terraform, CloudFormation…).
+#   The blocking severities are data: `data.gate.config.misconfig.blocking_severities`
+#   (default `["critical", "high"]`). Results the scanner excepted are not judged.
+package gate.misconfig
+
+default blocking_severities := ["critical", "high"]
+
+blocking_severities := data.gate.config.misconfig.blocking_severities
+
+blocking := {s | some s in blocking_severities}
+
+where(f) := sprintf("%s:%d", [f.location.path, f.location.line]) if {
+	is_string(f.location.path)
+	is_number(f.location.line)
+}
+
+where(f) := f.location.path if {
+	is_string(f.location.path)
+	not is_number(f.location.line)
+}
+
+where(f) := "an unknown location" if not is_string(f.location.path)
+
+remediation(f) := f.remediation if is_string(f.remediation)
+
+remediation(f) := "Change the configuration as the check describes, or add an exception with a reason in the scanner." if not is_string(f.remediation)
+
+# METADATA
+# title: A misconfiguration at a blocking severity
+# custom:
+#   code: misconfig.finding
+#   severity: high
+#   remediation: Change the configuration as the check describes (the finding carries the scanner's own resolution), or add an exception with a reason in the scanner.
+deny contains result if {
+	some f in input.findings
+	f.kind == "misconfiguration"
+	f.severity in blocking
+	f.suppressed == false
+	result := {
+		"code": "misconfig.finding",
+		"subject": f.subject,
+		"msg": sprintf("%s: %s %s at %s: %s", [f.tool, f.severity, f.id, where(f), f.message]),
+		"severity": f.severity,
+		"title": "A misconfiguration at a blocking severity",
+		"remediation": remediation(f),
+		"evidence": f.source,
+	}
+}
