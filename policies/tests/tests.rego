@@ -36,10 +36,7 @@ deny contains result if {
 	result := {
 		"code": "tests.hidden-failures",
 		"subject": sprintf("%s#%s", [report.evidence, m.suite]),
-		"msg": sprintf(
-			"suite `%s` claims %d failures and %d errors but only %d failed and %d errored test cases are in the report",
-			[m.suite, m.claimed_failures, m.claimed_errors, m.found_failures, m.found_errors],
-		),
+		"msg": mismatch_message(m),
 		"severity": "high",
 		"title": "A test report hides failures",
 		"remediation": "Regenerate the report with the test runner; do not edit or merge reports by hand.",
@@ -65,6 +62,30 @@ warn contains result if {
 		"remediation": "Check that the test step ran and that the report path points at its output.",
 		"evidence": {"evidence": report.evidence},
 	}
+}
+
+# A JUnit suite's attributes, a TAP plan, or a TAP stream without a plan.
+mismatch_message(m) := sprintf(
+	"suite `%s` claims %d failures and %d errors but only %d failed and %d errored test cases are in the report",
+	[m.suite, m.claimed_failures, m.claimed_errors, m.found_failures, m.found_errors],
+) if {
+	not is_number(m.found_tests)
+}
+
+mismatch_message(m) := sprintf(
+	"the plan `1..%d` announces %d tests but the report has %d test points",
+	[m.claimed_tests, m.claimed_tests, m.found_tests],
+) if {
+	is_number(m.claimed_tests)
+	is_number(m.found_tests)
+}
+
+mismatch_message(m) := sprintf(
+	"the TAP stream has no plan (`1..N`), so it may have stopped early: %d test points were read",
+	[m.found_tests],
+) if {
+	not is_number(m.claimed_tests)
+	is_number(m.found_tests)
 }
 
 detail(tc) := sprintf(": %s", [first_line(tc.message)]) if {

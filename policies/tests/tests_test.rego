@@ -83,3 +83,39 @@ test_non_empty_report_does_not_warn if {
 	results := tests.warn with input as {"tests": {"cases": [], "reports": [report(4, [])]}}
 	count(results) == 0
 }
+
+tap_mismatch(claimed) := {
+	"suite": "plan",
+	"claimed_failures": 0,
+	"claimed_errors": 0,
+	"found_failures": 1,
+	"found_errors": 0,
+	"claimed_tests": claimed,
+	"found_tests": 2,
+	"source": {"evidence": "run.tap", "line": 2, "column": 1},
+}
+
+test_tap_plan_mismatch_is_a_hidden_failure if {
+	results := tests.deny with input as {"tests": {"cases": [], "reports": [report(2, [tap_mismatch(5)])]}}
+	some r in results
+	r.code == "tests.hidden-failures"
+	r.subject == "junit.xml#plan"
+	r.msg == "the plan `1..5` announces 5 tests but the report has 2 test points"
+	r.evidence == {"evidence": "run.tap", "line": 2, "column": 1}
+}
+
+test_tap_stream_without_a_plan_is_a_hidden_failure if {
+	results := tests.deny with input as {"tests": {"cases": [], "reports": [report(2, [tap_mismatch(null)])]}}
+	some r in results
+	r.msg == "the TAP stream has no plan (`1..N`), so it may have stopped early: 2 test points were read"
+}
+
+test_tap_bail_out_is_an_errored_test if {
+	results := tests.deny with input as {"tests": {
+		"cases": [case("", "Bail out!", "errored", "no database")],
+		"reports": [report(1, [])],
+	}}
+	some r in results
+	r.code == "tests.errored"
+	r.msg == "test `Bail out!` errored: no database"
+}

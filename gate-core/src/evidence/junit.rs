@@ -390,6 +390,8 @@ impl<'i> State<'i> {
             claimed_errors,
             found_failures: suite.found_failures,
             found_errors: suite.found_errors,
+            claimed_tests: None,
+            found_tests: None,
             source: suite.source,
         });
     }
@@ -619,6 +621,8 @@ mod tests {
                     claimed_errors: 1,
                     found_failures: 1,
                     found_errors: 0,
+                    claimed_tests: None,
+                    found_tests: None,
                     source: Source::line("r.xml", 1, 1),
                 },
                 CountMismatch {
@@ -627,6 +631,8 @@ mod tests {
                     claimed_errors: 1,
                     found_failures: 0,
                     found_errors: 0,
+                    claimed_tests: None,
+                    found_tests: None,
                     source: Source::line("r.xml", 2, 3),
                 },
             ]
