@@ -1,0 +1,366 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `gate verify` and signature/provenance evidence in `gate check`, end to end on the shared
+//! corpus (SKIPPED without it): exit codes, reasons, JSON output, the `provenance` policy, and
+//! verification inside a network namespace with no interfaces.
+
+/// Say something that shows even when the test passes (libtest captures `eprintln!` only).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MAVEN: &str = "intoto/slsa-verifier/cli/slsa-verifier/testdata/gha_maven/v2.1.0/binary-linux-amd64-push-v14.build.slsa";
+/// The artifact's sha256, from the corpus' REMOVED_ARTIFACTS.tsv.
+const MAVEN_DIGEST: &str =
+    "sha256:18a114f0a2d8031687d28e5514d7ababe54d641e08fd01d99f22c3f8745caf0a";
+const MAVEN_BUILDER: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_maven_slsa3.yml@refs/tags/v2.1.0";
+const CONFORMANCE: &str = "sigstore/sigstore-conformance/test/assets/bundle-verify";
+const BEACON: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        say!("SKIPPED: shared corpus not present");
+        None
+    }
+}
+
+fn gate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn verify_exit_codes_and_reasons() {
+    let Some(c) = corpus() else { return };
+    let happy = c
+        .join(CONFORMANCE)
+        .join("happy-path-v0.3/bundle.sigstore.json");
+    let artifact = c.join(CONFORMANCE).join("a.txt");
+    let ok = gate(&[
+        "verify",
+        "--bundle",
+        s(&happy),
+        "--artifact",
+        s(&artifact),
+        "--certificate-identity",
+        BEACON,
+        "--certificate-oidc-issuer-regexp",
+        "^https://token\\.actions\\.githubusercontent\\.com$",
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(text.starts_with("verified"), "{text}");
+    assert!(text.contains("inclusion proof ok"), "{text}");
+
+    let wrong = gate(&[
+        "verify",
+        "--bundle",
+        s(&happy),
+        "--artifact",
+        s(&artifact),
+        "--certificate-identity",
+        "https://example.com/someone-else",
+        "--certificate-oidc-issuer",
+        "https://token.actions.githubusercontent.com",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&wrong.stdout).unwrap();
+    assert_eq!(v["verification"]["verified"], false);
+    let why = v["verification"]["error"].as_str().unwrap();
+    assert!(
+        why.contains("someone-else") && why.contains("extremely-dangerous"),
+        "{why}"
+    );
+
+    let malformed = c
+        .join(CONFORMANCE)
+        .join("bundle-malformed-json_fail/bundle.sigstore.json");
+    let bad = gate(&[
+        "verify",
+        "--bundle",
+        s(&malformed),
+        "--artifact",
+        s(&artifact),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bundle.sigstore.json"));
+
+    let both = gate(&[
+        "verify",
+        "--bundle",
+        s(&happy),
+        "--artifact",
+        s(&artifact),
+        "--digest",
+        MAVEN_DIGEST,
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
+fn keyed_bundle_needs_the_key() {
+    let Some(c) = corpus() else { return };
+    let dir = c.join(CONFORMANCE).join("managed-key-happy-path");
+    let bundle = dir.join("bundle.sigstore.json");
+    let artifact = c.join(CONFORMANCE).join("a.txt");
+    let with_key = gate(&[
+        "verify",
+        "--bundle",
+        s(&bundle),
+        "--artifact",
+        s(&artifact),
+        "--key",
+        s(&dir.join("key.pub")),
+    ]);
+    assert_eq!(with_key.status.code(), Some(0));
+    let without = gate(&["verify", "--bundle", s(&bundle), "--artifact", s(&artifact)]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&without.stdout).contains("--key"));
+}
+
+fn check_provenance(c: &Path, builder: &str) -> Output {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("gate.toml");
+    fs_err::write(&cfg, format!("[verify]\ndigest = \"{MAVEN_DIGEST}\"\n")).unwrap();
+    let data = tmp.path().join("data.json");
+    let doc = serde_json::json!({"gate": {"config": {"provenance": {"builders": [builder]}}}});
+    fs_err::write(&data, doc.to_string()).unwrap();
+    gate(&[
+        "check",
+        s(&c.join(MAVEN)),
+        "-c",
+        s(&cfg),
+        "-d",
+        s(&data),
+        "-f",
+        "json",
+    ])
+}
+
+#[test]
+fn provenance_policy_accepts_the_real_builder_and_names_both_otherwise() {
+    let Some(c) = corpus() else { return };
+    let good = check_provenance(&c, MAVEN_BUILDER);
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+
+    let other = "https://github.com/example/other-builder";
+    let bad = check_provenance(&c, other);
+    assert_eq!(bad.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    let r = &report["results"][0];
+    assert_eq!(r["code"], "provenance.builder");
+    let msg = r["message"].as_str().unwrap();
+    assert!(msg.contains(MAVEN_BUILDER) && msg.contains(other), "{msg}");
+}
+
+#[test]
+fn provenance_for_another_artifact_is_denied() {
+    let Some(c) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("gate.toml");
+    fs_err::write(
+        &cfg,
+        format!("[verify]\ndigest = \"sha256:{}\"\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let out = gate(&["check", s(&c.join(MAVEN)), "-c", s(&cfg), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"provenance.subject") && codes.contains(&"provenance.unverified"),
+        "{codes:?}"
+    );
+}
+
+/// Run `gate verify` on every conformance happy path inside a new network namespace (no
+/// interfaces at all): it must still verify. SKIPPED where namespaces are not permitted.
+#[test]
+fn verification_needs_no_network() {
+    let Some(c) = corpus() else { return };
+    let probe = Command::new("unshare").args(["--net", "true"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        say!("SKIPPED: cannot create a network namespace here");
+        return;
+    }
+    for case in [
+        "happy-path-v0.1",
+        "happy-path-v0.3",
+        "rekor2-happy-path",
+        "happy-path-intoto-in-dsse-v3",
+    ] {
+        let dir = c.join(CONFORMANCE).join(case);
+        let mut args = vec![
+            "--net".to_owned(),
+            env!("CARGO_BIN_EXE_gate").to_owned(),
+            "verify".to_owned(),
+            "--bundle".to_owned(),
+            s(&dir.join("bundle.sigstore.json")).to_owned(),
+            "--artifact".to_owned(),
+            s(&c.join(CONFORMANCE).join("a.txt")).to_owned(),
+        ];
+        if dir.join("trusted_root.json").is_file() {
+            args.push("--trusted-root".into());
+            args.push(s(&dir.join("trusted_root.json")).to_owned());
+        }
+        let out = Command::new("unshare").args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{case}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
+    let Some(c) = corpus() else { return };
+    let dir = c.join("intoto/slsa-verifier/cli/slsa-verifier/testdata/vsa/gce/v1");
+    let env = dir.join("gke-gce-pre.bcid-vsa.jsonl");
+    let key = dir.join("vsa_signing_public_key.pem");
+    let ok = gate(&[
+        "verify",
+        "--bundle",
+        s(&env),
+        "--key",
+        s(&key),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["attestations"][0]["vsa"]["result"], "PASSED");
+
+    // Re-encode the payload with one byte changed: the signature must no longer verify.
+    use base64::Engine as _;
+    let text = fs_err::read_to_string(&env).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut payload = b64.decode(doc["payload"].as_str().unwrap()).unwrap();
+    let i = payload.iter().position(|b| *b == b'P').unwrap();
+    payload[i] = b'F';
+    doc["payload"] = serde_json::Value::String(b64.encode(payload));
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("vsa.json");
+    fs_err::write(&bad, doc.to_string()).unwrap();
+    let out = gate(&["verify", "--bundle", s(&bad), "--key", s(&key)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no signature of the DSSE envelope verifies")
+    );
+}
+
+#[test]
+fn check_takes_the_expectations_as_flags_too() {
+    let Some(c) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data.json");
+    let doc = serde_json::json!({"gate": {"config": {"signature": {"identities": ["https://example.com/other"]}}}});
+    fs_err::write(&data, doc.to_string()).unwrap();
+    let m = c.join(MAVEN);
+    // The flag's digest is the artifact's: verified, and the signature policy names the signer.
+    let out = gate(&[
+        "check",
+        s(&m),
+        "--digest",
+        MAVEN_DIGEST,
+        "-d",
+        s(&data),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &report["results"][0];
+    assert_eq!(r["code"], "signature.identity");
+    assert!(r["message"]
+        .as_str()
+        .unwrap()
+        .contains("slsa-github-generator"));
+    // An identity flag that does not match makes the signature unverified.
+    let out = gate(&[
+        "check",
+        s(&m),
+        "--digest",
+        MAVEN_DIGEST,
+        "--certificate-identity-regexp",
+        "^https://github\\.com/example/",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"signature.unverified"), "{codes:?}");
+}
+
+#[test]
+fn inspect_shows_verified_provenance_facts() {
+    let Some(c) = corpus() else { return };
+    let out = gate(&["inspect", s(&c.join(MAVEN)), "--digest", MAVEN_DIGEST]);
+    assert_eq!(out.status.code(), Some(0));
+    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        input["release"]["digests"]["sha256"],
+        MAVEN_DIGEST.trim_start_matches("sha256:")
+    );
+    let sig = &input["signatures"][0];
+    assert_eq!(sig["verified"], true);
+    assert_eq!(sig["transparency_log"][0]["inclusion_proof"], true);
+    let att = &input["attestations"][0];
+    assert_eq!(att["verified"], true);
+    assert_eq!(att["subject_matches"], true);
+    assert_eq!(att["provenance"]["builder_id"], MAVEN_BUILDER);
+    assert_eq!(
+        att["provenance"]["source_repository"],
+        "git+https://github.com/slsa-framework/example-package"
+    );
+}

@@ -1,0 +1,389 @@
+//! Signatures and attestations as evidence: Sigstore bundles, DSSE envelopes and bare in-toto
+//! statements read by `gate check`/`gate inspect`, verified with the run's expectations, and
+//! turned into `input.signatures[]` and `input.attestations[]`.
+//!
+//! Reading only decodes (an unsigned or undecodable envelope is refused there); verification
+//! happens once every file is read, so that all of them are judged against the same trusted root
+//! and expected identity. A bare statement is listed with `verified: false`: it is never trusted.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::dsse::Envelope;
+use super::intoto::{statement_from_value, Provenance, Statement, Subject, VerificationSummary};
+use super::{bundle, Artifact, Expectations, Matcher, PublicKey, TrustedRoot, Verification};
+use crate::evidence::Parsed;
+use crate::input::{Producer, Source};
+use crate::{Error, EvidenceError};
+
+/// A signed (or claimed) item read from evidence, awaiting verification.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignedItem {
+    /// A Sigstore bundle.
+    Bundle {
+        /// The bundle document.
+        value: serde_json::Value,
+        /// Where it is.
+        source: Source,
+    },
+    /// A DSSE envelope outside a bundle.
+    Dsse {
+        /// The envelope.
+        envelope: Envelope,
+        /// Where it is.
+        source: Source,
+    },
+    /// A bare, unsigned statement.
+    Statement {
+        /// The statement.
+        statement: Box<Statement>,
+        /// Where it is.
+        source: Source,
+    },
+}
+
+/// Who signed an attestation, as verified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Signer {
+    /// Certificate SAN.
+    pub identity: Option<String>,
+    /// OIDC issuer.
+    pub issuer: Option<String>,
+    /// `sha256:<hex>` of the public key, for keyed signatures.
+    pub key: Option<String>,
+}
+
+/// One attestation (`input.attestations[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Attestation {
+    /// in-toto `_type`.
+    pub statement_type: String,
+    /// `predicateType`.
+    pub predicate_type: String,
+    /// `subject[]`.
+    pub subjects: Vec<Subject>,
+    /// True only when the envelope's signature verified (and, when an artifact digest was given,
+    /// a subject carries it).
+    pub verified: bool,
+    /// Why it is not verified.
+    pub error: Option<String>,
+    /// The verified signer.
+    pub signer: Signer,
+    /// Whether a subject carries the released artifact's sha256; null when no digest was given.
+    pub subject_matches: Option<bool>,
+    /// SLSA provenance facts.
+    pub provenance: Option<Provenance>,
+    /// SLSA verification summary facts.
+    pub vsa: Option<VerificationSummary>,
+    /// The predicate as written.
+    pub predicate: serde_json::Value,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// Whether a JSON document's top-level keys make it a bundle, an envelope or a statement.
+pub fn detect(media_type: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<&'static str> {
+    if media_type.is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
+        || has("verificationMaterial")
+    {
+        Some("sigstore-bundle")
+    } else if has("payloadType") && has("payload") {
+        Some("dsse")
+    } else if has("_type") && has("predicateType") {
+        Some("in-toto")
+    } else {
+        None
+    }
+}
+
+/// Read one file of these kinds.
+pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>), EvidenceError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        EvidenceError::at(format!("not well-formed JSON: {e}"), e.line(), e.column())
+    })?;
+    let source = Source::pointer(id, String::new());
+    let mut parsed = Parsed {
+        producer: Producer {
+            name: "unknown".into(),
+            version: None,
+        },
+        ..Parsed::default()
+    };
+    if let Some(list) = value.get("attestations").and_then(|a| a.as_array()) {
+        // npm's attestations document: every entry's `bundle` is a Sigstore bundle.
+        let mut items = Vec::new();
+        for (i, a) in list.iter().enumerate() {
+            let b = a
+                .get("bundle")
+                .cloned()
+                .ok_or_else(|| EvidenceError::new(format!("attestations[{i}] has no `bundle`")))?;
+            items.push(SignedItem::Bundle {
+                value: b,
+                source: Source::pointer(id, format!("/attestations/{i}/bundle")),
+            });
+        }
+        parsed.format_version = Some("npm-attestations".into());
+        return Ok((parsed, items));
+    }
+    let item = match kind {
+        "sigstore-bundle" => {
+            let mt = value
+                .get("mediaType")
+                .and_then(|m| m.as_str())
+                .unwrap_or("");
+            parsed.format_version = bundle::bundle_version(mt).map(str::to_owned);
+            SignedItem::Bundle { value, source }
+        }
+        "dsse" => {
+            let envelope = Envelope::from_value(&value).map_err(EvidenceError::new)?;
+            if envelope.payload_type == "application/vnd.in-toto+json" {
+                super::intoto::parse_statement(&envelope.payload).map_err(EvidenceError::new)?;
+            }
+            SignedItem::Dsse { envelope, source }
+        }
+        _ => {
+            let statement = statement_from_value(&value).map_err(EvidenceError::new)?;
+            SignedItem::Statement {
+                statement: Box::new(statement),
+                source,
+            }
+        }
+    };
+    Ok((parsed, vec![item]))
+}
+
+/// Verification settings from `gate verify` flags or `gate.toml` `[verify]` (cosign's names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// `trusted_root.json`; the embedded Sigstore public-good root when absent.
+    pub trusted_root: Option<PathBuf>,
+    /// Expected certificate SAN, exactly.
+    pub certificate_identity: Option<String>,
+    /// Expected certificate SAN, as a regular expression.
+    pub certificate_identity_regexp: Option<String>,
+    /// Expected OIDC issuer, exactly.
+    pub certificate_oidc_issuer: Option<String>,
+    /// Expected OIDC issuer, as a regular expression.
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// PEM public key for keyed signatures.
+    pub key: Option<PathBuf>,
+    /// The released artifact (its sha256 is the subject digest attestations must carry).
+    pub artifact: Option<PathBuf>,
+    /// The released artifact's digest, `sha256:<hex>`.
+    pub digest: Option<String>,
+}
+
+fn usage(msg: String) -> Error {
+    Error::Usage(msg)
+}
+
+impl Settings {
+    /// Resolve relative paths against `base` (the folder of the `gate.toml` they came from).
+    pub fn relative_to(mut self, base: &Path) -> Self {
+        for p in [&mut self.trusted_root, &mut self.key, &mut self.artifact]
+            .into_iter()
+            .flatten()
+        {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        self
+    }
+
+    /// Fill unset fields from `other` (flags win over `gate.toml`).
+    pub fn or(self, other: Settings) -> Self {
+        Settings {
+            trusted_root: self.trusted_root.or(other.trusted_root),
+            certificate_identity: self.certificate_identity.or(other.certificate_identity),
+            certificate_identity_regexp: self
+                .certificate_identity_regexp
+                .or(other.certificate_identity_regexp),
+            certificate_oidc_issuer: self
+                .certificate_oidc_issuer
+                .or(other.certificate_oidc_issuer),
+            certificate_oidc_issuer_regexp: self
+                .certificate_oidc_issuer_regexp
+                .or(other.certificate_oidc_issuer_regexp),
+            key: self.key.or(other.key),
+            artifact: self.artifact.or(other.artifact),
+            digest: self.digest.or(other.digest),
+        }
+    }
+
+    /// Turn the settings into expectations, reading the files they name.
+    pub fn expectations(&self) -> Result<Expectations, Error> {
+        let root = match &self.trusted_root {
+            Some(p) => {
+                let text = fs_err::read_to_string(p)?;
+                TrustedRoot::from_json(&text).map_err(|e| Error::Evidence {
+                    path: p.clone(),
+                    problem: EvidenceError::new(e),
+                })?
+            }
+            None => TrustedRoot::public_good()
+                .map_err(|e| usage(format!("the embedded trusted root: {e}")))?,
+        };
+        let mut exp = Expectations::new(Arc::new(root));
+        let pick = |exact: &Option<String>,
+                    re: &Option<String>,
+                    flag: &str|
+         -> Result<Option<Matcher>, Error> {
+            match (exact, re) {
+                (Some(_), Some(_)) => Err(usage(format!(
+                    "give either --{flag} or --{flag}-regexp, not both"
+                ))),
+                (Some(e), None) => Ok(Some(Matcher::Exact(e.clone()))),
+                (None, Some(r)) => Matcher::regex(r)
+                    .map(Some)
+                    .map_err(|e| usage(format!("--{flag}-regexp: {e}"))),
+                (None, None) => Ok(None),
+            }
+        };
+        exp.identity = pick(
+            &self.certificate_identity,
+            &self.certificate_identity_regexp,
+            "certificate-identity",
+        )?;
+        exp.issuer = pick(
+            &self.certificate_oidc_issuer,
+            &self.certificate_oidc_issuer_regexp,
+            "certificate-oidc-issuer",
+        )?;
+        if let Some(k) = &self.key {
+            let pem = fs_err::read_to_string(k)?;
+            exp.key = Some(PublicKey::from_pem(&pem).map_err(|e| Error::Evidence {
+                path: k.clone(),
+                problem: EvidenceError::new(e),
+            })?);
+        }
+        exp.artifact = match (&self.artifact, &self.digest) {
+            (Some(_), Some(_)) => {
+                return Err(usage("give either --artifact or --digest, not both".into()))
+            }
+            (Some(p), None) => Some(Artifact::Bytes(fs_err::read(p)?)),
+            (None, Some(d)) => Some(Artifact::parse_digest(d).map_err(usage)?),
+            (None, None) => None,
+        };
+        Ok(exp)
+    }
+}
+
+fn attestation(st: Statement, v: &Verification, exp: &Expectations, source: Source) -> Attestation {
+    let subject_matches = exp
+        .artifact
+        .as_ref()
+        .map(|a| st.has_subject_digest(&hex::encode(a.sha256())));
+    Attestation {
+        statement_type: st.statement_type,
+        predicate_type: st.predicate_type,
+        subjects: st.subjects,
+        verified: v.verified,
+        error: v.error.clone(),
+        signer: Signer {
+            identity: v.identity.clone(),
+            issuer: v.issuer.clone(),
+            key: v.key.clone(),
+        },
+        subject_matches,
+        provenance: st.provenance,
+        vsa: st.vsa,
+        predicate: st.predicate,
+        source,
+    }
+}
+
+/// Verify every item: the signatures and the attestations they carry.
+pub fn verify_all(
+    items: Vec<SignedItem>,
+    exp: &Expectations,
+) -> (Vec<Verification>, Vec<Attestation>) {
+    let mut sigs = Vec::new();
+    let mut atts = Vec::new();
+    for item in items {
+        match item {
+            SignedItem::Bundle { value, source } => {
+                let outcome = bundle::verify_bundle(&value, exp);
+                let mut v = outcome.verification;
+                v.source = Some(source.clone());
+                if let Some(st) = outcome.statement {
+                    let pointer =
+                        format!("{}/dsseEnvelope", source.pointer.as_deref().unwrap_or(""));
+                    atts.push(attestation(
+                        st,
+                        &v,
+                        exp,
+                        Source::pointer(&source.evidence, pointer),
+                    ));
+                }
+                sigs.push(v);
+            }
+            SignedItem::Dsse { envelope, source } => {
+                let (mut v, st) = super::verify_dsse_with_key(&envelope, exp);
+                v.source = Some(source.clone());
+                if let Some(st) = st {
+                    atts.push(attestation(st, &v, exp, source));
+                }
+                sigs.push(v);
+            }
+            SignedItem::Statement { statement, source } => {
+                let mut v = Verification::new("in-toto-statement");
+                v.error = Some("an unsigned in-toto statement (not in a DSSE envelope or Sigstore bundle): it is never trusted".into());
+                atts.push(attestation(*statement, &v, exp, source));
+            }
+        }
+    }
+    (sigs, atts)
+}
+
+/// `gate verify`: verify one bundle or DSSE envelope (or, with `signature`, a detached keyed
+/// signature over the artifact). Unreadable input is an error (exit 2); a signature that does not
+/// verify is an outcome with `verified: false`.
+pub fn verify_file(
+    bundle: Option<&Path>,
+    signature: Option<&Path>,
+    settings: &Settings,
+) -> Result<(Verification, Vec<Attestation>), Error> {
+    let exp = settings.expectations()?;
+    if let Some(sig) = signature {
+        let bytes = fs_err::read(sig)?;
+        let mut v = super::verify_detached(&bytes, &exp);
+        v.source = Some(Source::pointer(
+            &crate::evidence::evidence_id(sig),
+            String::new(),
+        ));
+        return Ok((v, Vec::new()));
+    }
+    let path = bundle.ok_or_else(|| usage("give --bundle (or --signature with --key)".into()))?;
+    let text = fs_err::read_to_string(path)?;
+    let id = crate::evidence::evidence_id(path);
+    let wrap = |problem: EvidenceError| Error::Evidence {
+        path: path.to_owned(),
+        problem,
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        wrap(EvidenceError::at(
+            format!("not well-formed JSON: {e}"),
+            e.line(),
+            e.column(),
+        ))
+    })?;
+    let has = |k: &str| value.get(k).is_some();
+    let kind = detect(value.get("mediaType").and_then(|m| m.as_str()), &has)
+        .filter(|k| *k != "in-toto")
+        .ok_or_else(|| {
+            wrap(EvidenceError::new(
+                "neither a Sigstore bundle nor a DSSE envelope",
+            ))
+        })?;
+    let (_, items) = read(kind, &id, &text).map_err(wrap)?;
+    let (mut sigs, atts) = verify_all(items, &exp);
+    let v = sigs
+        .pop()
+        .ok_or_else(|| wrap(EvidenceError::new("nothing to verify")))?;
+    Ok((v, atts))
+}

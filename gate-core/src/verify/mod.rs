@@ -1,0 +1,351 @@
+//! Signature and attestation verification, offline: Sigstore bundles, keyed (cosign-style)
+//! signatures, DSSE envelopes and the in-toto statements inside them.
+//!
+//! Verification happens here, in Rust; policies only see the outcomes ([`Verification`] in
+//! `input.signatures`, attestations in `input.attestations`). Nothing in this module opens a
+//! connection: the trusted root is embedded or read from a file, and every log proof is checked
+//! from the bundle's own contents.
+
+pub mod bundle;
+pub mod certificate;
+pub mod dsse;
+pub mod evidence;
+pub mod intoto;
+pub mod rekor;
+pub mod sct;
+pub mod timestamp;
+pub mod trust_root;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::sync::Arc;
+
+pub use certificate::PublicKey;
+pub use trust_root::TrustedRoot;
+
+/// An expected identity or issuer: an exact string or a regular expression (unanchored, as
+/// cosign's `--certificate-identity-regexp`; write `^…$` to anchor).
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    /// Equal to this string.
+    Exact(String),
+    /// Matches this expression.
+    Regex(regex::Regex),
+}
+
+impl Matcher {
+    /// A regular-expression matcher, or why the expression does not compile.
+    pub fn regex(expr: &str) -> Result<Self, String> {
+        regex::Regex::new(expr)
+            .map(Self::Regex)
+            .map_err(|e| format!("`{expr}` is not a valid regular expression: {e}"))
+    }
+
+    /// Whether `s` matches.
+    pub fn matches(&self, s: &str) -> bool {
+        match self {
+            Self::Exact(e) => e == s,
+            Self::Regex(r) => r.is_match(s),
+        }
+    }
+
+    /// `"x"` or `/x/`, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Exact(e) => format!("`{e}`"),
+            Self::Regex(r) => format!("pattern `{}`", r.as_str()),
+        }
+    }
+}
+
+/// The artifact a signature is expected to cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Artifact {
+    /// The artifact's bytes.
+    Bytes(Vec<u8>),
+    /// Only its SHA-256 digest.
+    Digest([u8; 32]),
+}
+
+impl Artifact {
+    /// The SHA-256 digest.
+    pub fn sha256(&self) -> [u8; 32] {
+        match self {
+            Self::Bytes(b) => trust_root::sha256(b),
+            Self::Digest(d) => *d,
+        }
+    }
+
+    /// Parse `sha256:<hex>` (or bare hex).
+    pub fn parse_digest(s: &str) -> Result<Self, String> {
+        let hex_part = s.strip_prefix("sha256:").unwrap_or(s);
+        let bytes = hex::decode(hex_part)
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .ok_or_else(|| format!("`{s}` is not a sha256 digest (`sha256:` and 64 hex digits)"))?;
+        Ok(Self::Digest(bytes))
+    }
+}
+
+/// What a verification must establish.
+#[derive(Debug, Clone)]
+pub struct Expectations {
+    /// The trusted root.
+    pub trusted_root: Arc<TrustedRoot>,
+    /// The expected signer identity (certificate SAN).
+    pub identity: Option<Matcher>,
+    /// The expected OIDC issuer.
+    pub issuer: Option<Matcher>,
+    /// A public key, for keyed signatures.
+    pub key: Option<PublicKey>,
+    /// The artifact the signature must cover.
+    pub artifact: Option<Artifact>,
+}
+
+impl Expectations {
+    /// Expectations with only a trusted root.
+    pub fn new(trusted_root: Arc<TrustedRoot>) -> Self {
+        Self {
+            trusted_root,
+            identity: None,
+            issuer: None,
+            key: None,
+            artifact: None,
+        }
+    }
+}
+
+/// One transparency log entry as checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TlogInfo {
+    /// The log's base URL (from the trusted root).
+    pub log_url: String,
+    /// The entry's index in the log.
+    pub log_index: i64,
+    /// The integrated time (Rekor v1), RFC 3339.
+    pub integrated_time: Option<String>,
+    /// The signed entry timestamp verified.
+    pub signed_entry_timestamp: bool,
+    /// The Merkle inclusion proof verified.
+    pub inclusion_proof: bool,
+    /// The signed checkpoint verified and commits to the proof's root.
+    pub checkpoint: bool,
+}
+
+/// The outcome of verifying one signature (`input.signatures[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Verification {
+    /// `sigstore-bundle`, `dsse` or `key-signature`.
+    pub kind: String,
+    /// True only when every check held (signature, log, time, chain, expected identity).
+    pub verified: bool,
+    /// Why it is not verified, in words.
+    pub error: Option<String>,
+    /// The bundle version (`0.1`, `0.2`, `0.3`), for bundles.
+    pub bundle_version: Option<String>,
+    /// What the signature covers: `sha256:<hex>` of the artifact (for attestations, the
+    /// expected subject's digest or the first subject's).
+    pub artifact: Option<String>,
+    /// The signer identity (certificate SAN), for certificate signatures.
+    pub identity: Option<String>,
+    /// The OIDC issuer, for certificate signatures.
+    pub issuer: Option<String>,
+    /// `sha256:<hex>` of the public key (DER), for keyed signatures.
+    pub key: Option<String>,
+    /// The transparency log entries checked.
+    pub transparency_log: Vec<TlogInfo>,
+    /// The verified signing times (integrated times vouched for by a SET, RFC 3161 times).
+    pub timestamps: Vec<String>,
+    /// Where the signature came from.
+    pub source: Option<crate::input::Source>,
+}
+
+impl Verification {
+    /// An empty, unverified outcome of a kind.
+    pub fn new(kind: &str) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            verified: false,
+            error: None,
+            bundle_version: None,
+            artifact: None,
+            identity: None,
+            issuer: None,
+            key: None,
+            transparency_log: Vec::new(),
+            timestamps: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+/// Verify a DSSE envelope signed with a key (no certificate, no log): at least one signature must
+/// verify with `exp.key` over the envelope's PAE. Returns the outcome and the statement it carries.
+pub fn verify_dsse_with_key(
+    env: &dsse::Envelope,
+    exp: &Expectations,
+) -> (Verification, Option<intoto::Statement>) {
+    let mut out = Verification::new("dsse");
+    let statement = if env.payload_type == "application/vnd.in-toto+json" {
+        intoto::parse_statement(&env.payload).ok()
+    } else {
+        None
+    };
+    let result = (|| {
+        let key = exp
+            .key
+            .as_ref()
+            .ok_or("the DSSE envelope is not in a Sigstore bundle, and no key was given to verify it with (--key)")?;
+        out.key = key
+            .to_spki_der()
+            .ok()
+            .map(|d| format!("sha256:{}", hex::encode(trust_root::sha256(&d))));
+        let pae = env.pae();
+        if !env
+            .signatures
+            .iter()
+            .any(|s| key.verify(&pae, &s.sig, None).is_ok())
+        {
+            return Err("no signature of the DSSE envelope verifies with the given key".to_owned());
+        }
+        if let Some(a) = &exp.artifact {
+            let d = hex::encode(a.sha256());
+            out.artifact = Some(format!("sha256:{d}"));
+            match &statement {
+                Some(st) if st.has_subject_digest(&d) => {}
+                Some(_) => {
+                    return Err(format!(
+                        "the attestation's subjects do not include the artifact's sha256 {d}"
+                    ))
+                }
+                None => return Err("the DSSE payload is not an in-toto statement".to_owned()),
+            }
+        } else if let Some(st) = &statement {
+            out.artifact = st
+                .subjects
+                .iter()
+                .find_map(|s| s.digest.get("sha256"))
+                .map(|d| format!("sha256:{d}"));
+        }
+        Ok::<(), String>(())
+    })();
+    match result {
+        Ok(()) => out.verified = true,
+        Err(e) => out.error = Some(e),
+    }
+    (out, statement)
+}
+
+/// Verify a detached signature (cosign `sign-blob --key` style: base64 or raw DER ECDSA, or a raw
+/// Ed25519 signature) over an artifact with a PEM public key. No log, no certificate.
+pub fn verify_detached(signature: &[u8], exp: &Expectations) -> Verification {
+    let mut out = Verification::new("key-signature");
+    let result = (|| {
+        let key = exp.key.as_ref().ok_or("no key was given (--key)")?;
+        let artifact = exp
+            .artifact
+            .as_ref()
+            .ok_or("no artifact was given (--artifact or --digest)")?;
+        out.key = key
+            .to_spki_der()
+            .ok()
+            .map(|d| format!("sha256:{}", hex::encode(trust_root::sha256(&d))));
+        out.artifact = Some(format!("sha256:{}", hex::encode(artifact.sha256())));
+        let text = std::str::from_utf8(signature).ok().map(str::trim);
+        let sig = text
+            .and_then(dsse::decode_b64)
+            .unwrap_or_else(|| signature.to_vec());
+        match (key, artifact) {
+            (PublicKey::Ed25519(_), Artifact::Bytes(b)) => key.verify(b, &sig, None),
+            (_, a) => key.verify_prehash(&a.sha256(), &sig),
+        }
+        .map_err(|e| format!("the signature over the artifact does not verify: {e}"))
+    })();
+    match result {
+        Ok(()) => out.verified = true,
+        Err(e) => out.error = Some(e),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use ecdsa::signature::Signer as _;
+
+    fn keyed(message: &[u8]) -> (Expectations, Vec<u8>) {
+        let sk = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+        let sig: p256::ecdsa::Signature = sk.sign(message);
+        let mut exp = Expectations::new(Arc::new(TrustedRoot::public_good().unwrap()));
+        exp.key = Some(PublicKey::P256(*sk.verifying_key()));
+        exp.artifact = Some(Artifact::Bytes(message.to_vec()));
+        (exp, sig.to_der().as_bytes().to_vec())
+    }
+
+    #[test]
+    fn detached_keyed_signature_in_der_or_base64() {
+        let (exp, der) = keyed(b"release.tar.gz contents");
+        assert!(verify_detached(&der, &exp).verified);
+        let b64 = dsse::encode_b64(&der);
+        let v = verify_detached(b64.as_bytes(), &exp);
+        assert!(v.verified, "{:?}", v.error);
+        assert!(v.key.unwrap().starts_with("sha256:"));
+        let mut bad = der.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        let v = verify_detached(&bad, &exp);
+        assert!(!v.verified);
+        assert!(v.error.unwrap().contains("does not verify"));
+        let mut other = exp.clone();
+        other.artifact = Some(Artifact::Bytes(b"something else".to_vec()));
+        assert!(!verify_detached(&der, &other).verified);
+    }
+
+    #[test]
+    fn keyed_dsse_checks_subject_digest() {
+        let statement = serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "predicateType": "https://slsa.dev/provenance/v1",
+            "subject": [{"name": "a", "digest": {"sha256": hex::encode(trust_root::sha256(b"a"))}}],
+            "predicate": {"runDetails": {"builder": {"id": "https://builder"}}}
+        });
+        let payload = serde_json::to_vec(&statement).unwrap();
+        let pae = dsse::pae("application/vnd.in-toto+json", &payload);
+        let (mut exp, sig) = keyed(&pae);
+        let env = dsse::Envelope {
+            payload_type: "application/vnd.in-toto+json".into(),
+            payload,
+            signatures: vec![dsse::DsseSignature {
+                keyid: String::new(),
+                sig,
+                cert: None,
+            }],
+        };
+        exp.artifact = Some(Artifact::Bytes(b"a".to_vec()));
+        let (v, st) = verify_dsse_with_key(&env, &exp);
+        assert!(v.verified, "{:?}", v.error);
+        assert_eq!(
+            st.unwrap().provenance.unwrap().builder_id.as_deref(),
+            Some("https://builder")
+        );
+        exp.artifact = Some(Artifact::Bytes(b"b".to_vec()));
+        let (v, _) = verify_dsse_with_key(&env, &exp);
+        assert!(v.error.unwrap().contains("do not include the artifact"));
+        exp.key = None;
+        let (v, _) = verify_dsse_with_key(&env, &exp);
+        assert!(!v.verified && v.error.unwrap().contains("--key"));
+    }
+
+    #[test]
+    fn matchers_and_digests() {
+        assert!(Matcher::regex("^https://github\\.com/acme/")
+            .unwrap()
+            .matches("https://github.com/acme/x"));
+        assert!(!Matcher::Exact("a".into()).matches("ab"));
+        assert!(Matcher::regex("(").is_err());
+        assert!(Artifact::parse_digest("sha256:abc").is_err());
+        let d = "sha256:".to_owned() + &"ab".repeat(32);
+        assert_eq!(Artifact::parse_digest(&d).unwrap().sha256(), [0xab; 32]);
+    }
+}

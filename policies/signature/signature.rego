@@ -1,0 +1,105 @@
+# METADATA
+# title: Signature
+# description: |
+#   Every signature given verifies, and is made by an expected identity and OIDC issuer.
+#   Expectations are data under `data.gate.config.signature`: `identities` and `issuers` (exact
+#   strings) and `required` (default: true when `identities` is given).
+package gate.signature
+
+default identities := []
+
+identities := data.gate.config.signature.identities
+
+default issuers := []
+
+issuers := data.gate.config.signature.issuers
+
+default required := false
+
+required := data.gate.config.signature.required
+
+required if count(identities) > 0
+
+# METADATA
+# title: The artifact is not signed
+# custom:
+#   code: signature.missing
+#   severity: high
+#   remediation: Sign the release with Sigstore (cosign sign-blob --bundle) and pass the bundle to gate.
+deny contains result if {
+	required
+	count([s | some s in input.signatures; s.verified]) == 0
+	result := {
+		"code": "signature.missing",
+		"subject": "signature",
+		"msg": "no verified signature was given",
+		"severity": "high",
+		"title": "The artifact is not signed",
+		"remediation": "Sign the release with Sigstore (cosign sign-blob --bundle) and pass the bundle to gate.",
+		"evidence": [],
+	}
+}
+
+# METADATA
+# title: A signature does not verify
+# custom:
+#   code: signature.unverified
+#   severity: high
+#   remediation: Check that the bundle belongs to this artifact and was made under the trusted root given to gate.
+deny contains result if {
+	some s in input.signatures
+	not s.verified
+	result := {
+		"code": "signature.unverified",
+		"subject": s.source.evidence,
+		"msg": sprintf("the signature in %s is not verified: %s", [s.source.evidence, s.error]),
+		"severity": "high",
+		"title": "A signature does not verify",
+		"remediation": "Check that the bundle belongs to this artifact and was made under the trusted root given to gate.",
+		"evidence": [s.source],
+	}
+}
+
+# METADATA
+# title: Signed by an unexpected identity
+# custom:
+#   code: signature.identity
+#   severity: high
+#   remediation: Sign from the expected workflow or account, or add this identity to data.gate.config.signature.identities.
+deny contains result if {
+	count(identities) > 0
+	some s in input.signatures
+	s.verified
+	not s.identity in identities
+	result := {
+		"code": "signature.identity",
+		"subject": sprintf("%v", [s.identity]),
+		"msg": sprintf("signed by `%v`, not by an expected identity (%s)", [s.identity, concat(", ", identities)]),
+		"severity": "high",
+		"title": "Signed by an unexpected identity",
+		"remediation": "Sign from the expected workflow or account, or add this identity to data.gate.config.signature.identities.",
+		"evidence": [s.source],
+	}
+}
+
+# METADATA
+# title: Signed under an unexpected OIDC issuer
+# custom:
+#   code: signature.issuer
+#   severity: high
+#   remediation: Sign with a token from the expected issuer, or add it to data.gate.config.signature.issuers.
+deny contains result if {
+	count(issuers) > 0
+	some s in input.signatures
+	s.verified
+	not s.issuer in issuers
+	result := {
+		"code": "signature.issuer",
+		"subject": sprintf("%v", [s.issuer]),
+		"msg": sprintf("OIDC issuer `%v` is not expected (%s)", [s.issuer, concat(", ", issuers)]),
+		"severity": "high",
+		"title": "Signed under an unexpected OIDC issuer",
+		"remediation": "Sign with a token from the expected issuer, or add it to data.gate.config.signature.issuers.",
+		"evidence": [s.source],
+	}
+}

@@ -1,0 +1,33 @@
+package gate.signature_test
+
+import data.gate.signature
+
+sig(id, verified) := {"verified": verified, "identity": id, "issuer": "https://iss", "error": "bad", "source": {"evidence": "b.sigstore.json"}}
+
+cfg := {"identities": ["https://id"], "issuers": ["https://iss"]}
+
+test_expected_identity_passes if {
+	count(signature.deny) == 0 with input.signatures as [sig("https://id", true)] with data.gate.config.signature as cfg
+}
+
+test_other_identity_is_denied if {
+	some r in signature.deny with input.signatures as [sig("https://other", true)] with data.gate.config.signature as cfg
+	r.code == "signature.identity"
+	contains(r.msg, "https://other")
+}
+
+test_other_issuer_is_denied if {
+	s := object.union(sig("https://id", true), {"issuer": "https://elsewhere"})
+	some r in signature.deny with input.signatures as [s] with data.gate.config.signature as cfg
+	r.code == "signature.issuer"
+}
+
+test_unverified_is_denied_and_never_counts if {
+	codes := {r.code | some r in signature.deny} with input.signatures as [sig("https://id", false)]
+		with data.gate.config.signature as cfg
+	codes == {"signature.unverified", "signature.missing"}
+}
+
+test_nothing_required_without_config if {
+	count(signature.deny) == 0 with input.signatures as []
+}
