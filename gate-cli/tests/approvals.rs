@@ -8,25 +8,14 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const NOW: &str = "2026-11-28T12:00:00Z";
+use std::process::Output;
+
+use common::{corpus_dir, gate, json, root, say, stderr, write, NOW};
+
 const HEAD: &str = "9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e";
 const PR: &str = "gate-cli/tests/data/approvals/github-pull-request.json";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn gate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gate")
-}
 
 /// `gate check EVIDENCE… -f json --now NOW EXTRA…` with the embedded policies.
 fn check(evidence: &[&str], extra: &[&str]) -> Output {
@@ -37,19 +26,8 @@ fn check(evidence: &[&str], extra: &[&str]) -> Output {
     gate(&args)
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn results_of(out: &Output) -> Vec<serde_json::Value> {
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(out)
-        )
-    });
-    report["results"].as_array().unwrap().clone()
+    json(out)["results"].as_array().unwrap().clone()
 }
 
 fn with_code<'r>(results: &'r [serde_json::Value], code: &str) -> Vec<&'r serde_json::Value> {
@@ -97,14 +75,17 @@ fn two_approvals_from_others_on_the_head_commit_pass() {
     assert!(results_of(&out).is_empty(), "{:#?}", results_of(&out));
     // Requiring three distinct approvers fails the same evidence.
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data.json");
-    fs_err::write(&data, r#"{"gate": {"config": {"approvals": {"min": 3}}}}"#).unwrap();
+    let data = write(
+        &dir,
+        "data.json",
+        r#"{"gate": {"config": {"approvals": {"min": 3}}}}"#,
+    );
     let out = check(
         &[
             PR,
             "gate-cli/tests/data/approvals/github-reviews-two-approvals.json",
         ],
-        &["-d", data.to_str().unwrap()],
+        &["-d", &data],
     );
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let results = results_of(&out);
@@ -265,13 +246,12 @@ fn gitlab_approvals_count_only_when_commits_may_be_unknown() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data.json");
-    fs_err::write(
-        &data,
+    let data = write(
+        &dir,
+        "data.json",
         r#"{"gate": {"config": {"approvals": {"allow_unknown_commit": true, "min": 2}}}}"#,
-    )
-    .unwrap();
-    let out = check(&evidence, &["-d", data.to_str().unwrap()]);
+    );
+    let out = check(&evidence, &["-d", &data]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
 }
 
@@ -319,9 +299,8 @@ fn generic_files_with_unknown_or_missing_fields_are_refused_naming_the_field() {
             "version 2",
         ),
     ] {
-        let path = dir.path().join(name);
-        fs_err::write(&path, text).unwrap();
-        let out = check(&[path.to_str().unwrap()], &[]);
+        let path = write(&dir, name, text);
+        let out = check(&[&path], &[]);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
         let err = stderr(&out);
         assert!(err.contains(name), "{name}: {err}");
@@ -333,15 +312,11 @@ fn generic_files_with_unknown_or_missing_fields_are_refused_naming_the_field() {
 /// approval is on an older commit than the head, so it is stale.
 #[test]
 fn real_github_payloads_from_the_corpus() {
-    let dir = root().join("../shared/corpus/approvals/pygithub-replaydata");
+    let dir = corpus_dir().join("approvals/pygithub-replaydata");
     let pr = dir.join("PullRequestReview.testDoesNotModifyPullRequest__01__pulls_N.json");
     let reviews = dir.join("PullRequestReview.testAttributes__01__pulls_N_reviews.json");
     if !pr.is_file() || !reviews.is_file() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: the shared corpus's PyGithub replay data is not present"
-        );
+        say!("SKIPPED: the shared corpus's PyGithub replay data is not present");
         return;
     }
     let out = check(&[pr.to_str().unwrap(), reviews.to_str().unwrap()], &[]);
@@ -404,9 +379,12 @@ fn tap_failures_flow_through_the_tests_policy() {
 #[test]
 fn tap_plan_mismatch_and_bail_out_fail() {
     let dir = tempfile::tempdir().unwrap();
-    let short = dir.path().join("short.tap");
-    fs_err::write(&short, "TAP version 13\n1..4\nok 1 - a\nok 2 - b\n").unwrap();
-    let out = check(&[short.to_str().unwrap()], &[]);
+    let short = write(
+        &dir,
+        "short.tap",
+        "TAP version 13\n1..4\nok 1 - a\nok 2 - b\n",
+    );
+    let out = check(&[&short], &[]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let results = results_of(&out);
     let hidden = with_code(&results, "tests.hidden-failures");
@@ -422,13 +400,12 @@ fn tap_plan_mismatch_and_bail_out_fail() {
         stderr(&out)
     );
 
-    let bail = dir.path().join("bail.tap");
-    fs_err::write(
-        &bail,
+    let bail = write(
+        &dir,
+        "bail.tap",
         "TAP version 13\n1..3\nok 1 - a\nBail out! no database\n",
-    )
-    .unwrap();
-    let out = check(&[bail.to_str().unwrap()], &[]);
+    );
+    let out = check(&[&bail], &[]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let results = results_of(&out);
     let errored = with_code(&results, "tests.errored");
@@ -438,13 +415,12 @@ fn tap_plan_mismatch_and_bail_out_fail() {
         "test `Bail out!` errored: no database"
     );
 
-    let truncated = dir.path().join("truncated.tap");
-    fs_err::write(
-        &truncated,
+    let truncated = write(
+        &dir,
+        "truncated.tap",
         "TAP version 13\nnot ok 1 - a\n  ---\n  message: boom\n",
-    )
-    .unwrap();
-    let out = check(&[truncated.to_str().unwrap()], &[]);
+    );
+    let out = check(&[&truncated], &[]);
     assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
     assert!(
         stderr(&out).contains("truncated.tap:3:1"),

@@ -7,50 +7,19 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const NOW: &str = "2026-11-28T12:00:00Z";
+use std::process::Output;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn gate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gate")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
+use common::{gate, json, root, stderr, write, NOW};
 
 /// `gate check` on a clean real report with one policy file written from `rego` (named `name`).
 fn check_with_policy(name: &str, rego: &str, extra: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join(name);
-    fs_err::write(&policy, rego).unwrap();
-    let mut args = vec![
-        "check",
-        "fixtures/junit/pytest-clean.xml",
-        "-p",
-        policy.to_str().unwrap(),
-    ];
+    let policy = write(&dir, name, rego);
+    let mut args = vec!["check", "fixtures/junit/pytest-clean.xml", "-p", &policy];
     args.extend_from_slice(extra);
     gate(&args)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -153,9 +122,8 @@ fn a_junit_report_with_failures_is_denied_per_test() {
 fn truncated_evidence_exits_2_naming_file_and_position() {
     let dir = tempfile::tempdir().unwrap();
     let text = fs_err::read_to_string(root().join("fixtures/demo/pytest-junit.xml")).unwrap();
-    let cut = dir.path().join("truncated.xml");
-    fs_err::write(&cut, &text[..text.len() / 2]).unwrap();
-    let out = gate(&["check", cut.to_str().unwrap(), "--now", NOW]);
+    let cut = write(&dir, "truncated.xml", &text[..text.len() / 2]);
+    let out = gate(&["check", &cut, "--now", NOW]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("truncated.xml:"), "{err}");
@@ -168,9 +136,8 @@ fn truncated_evidence_exits_2_naming_file_and_position() {
 #[test]
 fn empty_and_unknown_files_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let empty = dir.path().join("empty.json");
-    fs_err::write(&empty, "").unwrap();
-    let out = gate(&["check", empty.to_str().unwrap()]);
+    let empty = write(&dir, "empty.json", "");
+    let out = gate(&["check", &empty]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("empty.json: empty file"),
@@ -178,9 +145,8 @@ fn empty_and_unknown_files_exit_2() {
         stderr(&out)
     );
 
-    let unknown = dir.path().join("package.json");
-    fs_err::write(&unknown, r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
-    let out = gate(&["check", unknown.to_str().unwrap()]);
+    let unknown = write(&dir, "package.json", r#"{"name": "x", "version": "1.0.0"}"#);
+    let out = gate(&["check", &unknown]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("unknown evidence kind"),
@@ -271,9 +237,9 @@ fn inspect_prints_the_input_document() {
 #[test]
 fn policies_and_data_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("custom.rego");
-    fs_err::write(
-        &policy,
+    let policy = write(
+        &dir,
+        "custom.rego",
         r#"package custom
 
 deny contains {"msg": sprintf("too many tests: %d", [input.tests.summary.total]), "code": "custom.max", "subject": "tests"} if {
@@ -282,17 +248,15 @@ deny contains {"msg": sprintf("too many tests: %d", [input.tests.summary.total])
 
 warn contains "clock is fixed" if time.now_ns() == time.parse_rfc3339_ns("2026-11-28T12:00:00Z")
 "#,
-    )
-    .unwrap();
-    let data = dir.path().join("limits.json");
-    fs_err::write(&data, r#"{"limits": {"max_tests": 3}}"#).unwrap();
+    );
+    let data = write(&dir, "limits.json", r#"{"limits": {"max_tests": 3}}"#);
     let out = gate(&[
         "check",
         "fixtures/junit/pytest-clean.xml",
         "-p",
-        policy.to_str().unwrap(),
+        &policy,
         "-d",
-        data.to_str().unwrap(),
+        &data,
         "--now",
         NOW,
         "-f",
@@ -313,9 +277,9 @@ warn contains "clock is fixed" if time.now_ns() == time.parse_rfc3339_ns("2026-1
         "check",
         "fixtures/junit/pytest-clean.xml",
         "-p",
-        policy.to_str().unwrap(),
+        &policy,
         "-d",
-        data.to_str().unwrap(),
+        &data,
         "--now",
         NOW,
     ];
@@ -412,9 +376,8 @@ fn a_report_whose_attributes_claim_hidden_failures_is_denied() {
     assert!(text.contains("failures=\"0\""));
     let edited = text.replacen("failures=\"0\"", "failures=\"2\"", 1);
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("edited.xml");
-    fs_err::write(&path, edited).unwrap();
-    let out = gate(&["check", path.to_str().unwrap(), "--now", NOW, "-f", "json"]);
+    let path = write(&dir, "edited.xml", &edited);
+    let out = gate(&["check", &path, "--now", NOW, "-f", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
     let r = &report["results"][0];

@@ -10,19 +10,15 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn say(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "{msg}");
-}
+use common::{corpus_dir, gate_here, say};
 
 #[test]
 fn every_rejected_file_exits_2_naming_the_file() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let dir = corpus_dir();
     let Ok(text) = fs_err::read_to_string(dir.join("EXPECTED.json")) else {
-        say("SKIPPED: ../shared/corpus is not present; rejected-file tests did not run");
+        say!("SKIPPED: ../shared/corpus is not present; rejected-file tests did not run");
         return;
     };
     let expected: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -31,18 +27,11 @@ fn every_rejected_file_exits_2_naming_the_file() {
     for rel in expected["reject"].as_object().unwrap().keys() {
         let path = dir.join(rel);
         if !path.exists() {
-            say(&format!(
-                "SKIPPED: {rel} is listed but not present in this corpus copy"
-            ));
+            say!("SKIPPED: {rel} is listed but not present in this corpus copy");
             continue;
         }
         checked += 1;
-        let out = Command::new(env!("CARGO_BIN_EXE_gate"))
-            .arg("check")
-            .arg(&path)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+        let out = gate_here(&["check", path.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let name = path.file_name().unwrap().to_string_lossy();
         if out.status.code() != Some(2) {

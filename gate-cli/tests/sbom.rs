@@ -11,47 +11,17 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const NOW: &str = "2026-11-28T12:00:00Z";
+use std::path::Path;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus_file(rel: &str) -> Option<PathBuf> {
-    let path = root().join("../shared/corpus").join(rel);
-    if path.is_file() {
-        Some(path)
-    } else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: ../shared/corpus/{rel} is not present"
-        );
-        None
-    }
-}
-
-fn gate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gate")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{corpus_file, gate, json, stderr, write, NOW};
 
 /// `gate check SBOM -p components -p licenses -d DATA -f json`.
 fn check(sbom: &Path, data: &str) -> (Output, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
-    let data_path = dir.path().join("config.json");
-    fs_err::write(&data_path, data).unwrap();
+    let data_path = write(&dir, "config.json", data);
     let out = gate(&[
         "check",
         sbom.to_str().unwrap(),
@@ -60,14 +30,13 @@ fn check(sbom: &Path, data: &str) -> (Output, serde_json::Value) {
         "-p",
         "policies/licenses/licenses.rego",
         "-d",
-        data_path.to_str().unwrap(),
+        &data_path,
         "--now",
         NOW,
         "-f",
         "json",
     ]);
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {}", stderr(&out)));
+    let report = json(&out);
     (out, report)
 }
 

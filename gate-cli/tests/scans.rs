@@ -11,50 +11,14 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
 
-const NOW: &str = "2026-11-28T12:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let path = root().join("../shared/corpus").join(rel);
-    if path.is_file() {
-        Some(path)
-    } else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: corpus file {rel} is not present"
-        );
-        None
-    }
-}
-
-fn gate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gate")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+use common::{corpus_file, gate, json, NOW};
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&fs_err::read_to_string(path).unwrap()).unwrap()
@@ -98,8 +62,8 @@ fn trivy_triples(doc: &Value) -> BTreeSet<(String, String, String)> {
 #[test]
 fn grype_and_trivy_of_one_image_report_each_shared_vulnerability_once() {
     let (Some(grype), Some(trivy)) = (
-        corpus("grype/defectdojo/many_vulns2.json"),
-        corpus("trivy/defectdojo/legacy_many_vulns.json"),
+        corpus_file("grype/defectdojo/many_vulns2.json"),
+        corpus_file("trivy/defectdojo/legacy_many_vulns.json"),
     ) else {
         return;
     };
@@ -219,7 +183,7 @@ fn grype_and_trivy_of_one_image_report_each_shared_vulnerability_once() {
 /// match text is nowhere in the input.
 #[test]
 fn trivy_secrets_and_misconfigurations_fail_the_gate() {
-    let Some(path) = corpus("trivy/defectdojo/misconfigurations_and_secrets.json") else {
+    let Some(path) = corpus_file("trivy/defectdojo/misconfigurations_and_secrets.json") else {
         return;
     };
     let p = path.to_str().unwrap();
@@ -271,7 +235,7 @@ fn trivy_secrets_and_misconfigurations_fail_the_gate() {
 #[test]
 fn osv_scanner_reports_are_judged() {
     let Some(path) =
-        corpus("osv/osv-scanner-repo/internal/ci/testdata/vulns/test-vuln-results-b.json")
+        corpus_file("osv/osv-scanner-repo/internal/ci/testdata/vulns/test-vuln-results-b.json")
     else {
         return;
     };
@@ -311,7 +275,7 @@ fn npm_audit_reports_of_both_shapes_are_judged() {
             Value::from("2"),
         ),
     ] {
-        let Some(path) = corpus(rel) else { return };
+        let Some(path) = corpus_file(rel) else { return };
         let p = path.to_str().unwrap();
         let input = json(&gate(&["inspect", p, "--now", NOW]));
         assert_eq!(input["evidence"][0]["kind"], "npm-audit", "{rel}");

@@ -8,16 +8,12 @@
 //! corpus (SKIPPED without it): exit codes, reasons, JSON output, the `provenance` policy, and
 //! verification inside a network namespace with no interfaces.
 
-/// Say something that shows even when the test passes (libtest captures `eprintln!` only).
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use common::{corpus, gate_here, say, write};
 
 const MAVEN: &str = "intoto/slsa-verifier/cli/slsa-verifier/testdata/gha_maven/v2.1.0/binary-linux-amd64-push-v14.build.slsa";
 /// The artifact's sha256, from the corpus' REMOVED_ARTIFACTS.tsv.
@@ -26,24 +22,6 @@ const MAVEN_DIGEST: &str =
 const MAVEN_BUILDER: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_maven_slsa3.yml@refs/tags/v2.1.0";
 const CONFORMANCE: &str = "sigstore/sigstore-conformance/test/assets/bundle-verify";
 const BEACON: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        say!("SKIPPED: shared corpus not present");
-        None
-    }
-}
-
-fn gate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -56,7 +34,7 @@ fn verify_exit_codes_and_reasons() {
         .join(CONFORMANCE)
         .join("happy-path-v0.3/bundle.sigstore.json");
     let artifact = c.join(CONFORMANCE).join("a.txt");
-    let ok = gate(&[
+    let ok = gate_here(&[
         "verify",
         "--bundle",
         s(&happy),
@@ -77,7 +55,7 @@ fn verify_exit_codes_and_reasons() {
     assert!(text.starts_with("verified"), "{text}");
     assert!(text.contains("inclusion proof ok"), "{text}");
 
-    let wrong = gate(&[
+    let wrong = gate_here(&[
         "verify",
         "--bundle",
         s(&happy),
@@ -102,7 +80,7 @@ fn verify_exit_codes_and_reasons() {
     let malformed = c
         .join(CONFORMANCE)
         .join("bundle-malformed-json_fail/bundle.sigstore.json");
-    let bad = gate(&[
+    let bad = gate_here(&[
         "verify",
         "--bundle",
         s(&malformed),
@@ -112,7 +90,7 @@ fn verify_exit_codes_and_reasons() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("bundle.sigstore.json"));
 
-    let both = gate(&[
+    let both = gate_here(&[
         "verify",
         "--bundle",
         s(&happy),
@@ -130,7 +108,7 @@ fn keyed_bundle_needs_the_key() {
     let dir = c.join(CONFORMANCE).join("managed-key-happy-path");
     let bundle = dir.join("bundle.sigstore.json");
     let artifact = c.join(CONFORMANCE).join("a.txt");
-    let with_key = gate(&[
+    let with_key = gate_here(&[
         "verify",
         "--bundle",
         s(&bundle),
@@ -140,25 +118,27 @@ fn keyed_bundle_needs_the_key() {
         s(&dir.join("key.pub")),
     ]);
     assert_eq!(with_key.status.code(), Some(0));
-    let without = gate(&["verify", "--bundle", s(&bundle), "--artifact", s(&artifact)]);
+    let without = gate_here(&["verify", "--bundle", s(&bundle), "--artifact", s(&artifact)]);
     assert_eq!(without.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&without.stdout).contains("--key"));
 }
 
 fn check_provenance(c: &Path, builder: &str) -> Output {
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = tmp.path().join("gate.toml");
-    fs_err::write(&cfg, format!("[verify]\ndigest = \"{MAVEN_DIGEST}\"\n")).unwrap();
-    let data = tmp.path().join("data.json");
+    let cfg = write(
+        &tmp,
+        "gate.toml",
+        &format!("[verify]\ndigest = \"{MAVEN_DIGEST}\"\n"),
+    );
     let doc = serde_json::json!({"gate": {"config": {"provenance": {"builders": [builder]}}}});
-    fs_err::write(&data, doc.to_string()).unwrap();
-    gate(&[
+    let data = write(&tmp, "data.json", &doc.to_string());
+    gate_here(&[
         "check",
         s(&c.join(MAVEN)),
         "-c",
-        s(&cfg),
+        &cfg,
         "-d",
-        s(&data),
+        &data,
         "-f",
         "json",
     ])
@@ -189,13 +169,12 @@ fn provenance_policy_accepts_the_real_builder_and_names_both_otherwise() {
 fn provenance_for_another_artifact_is_denied() {
     let Some(c) = corpus() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let cfg = tmp.path().join("gate.toml");
-    fs_err::write(
-        &cfg,
-        format!("[verify]\ndigest = \"sha256:{}\"\n", "0".repeat(64)),
-    )
-    .unwrap();
-    let out = gate(&["check", s(&c.join(MAVEN)), "-c", s(&cfg), "-f", "json"]);
+    let cfg = write(
+        &tmp,
+        "gate.toml",
+        &format!("[verify]\ndigest = \"sha256:{}\"\n", "0".repeat(64)),
+    );
+    let out = gate_here(&["check", s(&c.join(MAVEN)), "-c", &cfg, "-f", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let codes: Vec<&str> = report["results"]
@@ -256,7 +235,7 @@ fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
     let dir = c.join("intoto/slsa-verifier/cli/slsa-verifier/testdata/vsa/gce/v1");
     let env = dir.join("gke-gce-pre.bcid-vsa.jsonl");
     let key = dir.join("vsa_signing_public_key.pem");
-    let ok = gate(&[
+    let ok = gate_here(&[
         "verify",
         "--bundle",
         s(&env),
@@ -284,9 +263,8 @@ fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
     payload[i] = b'F';
     doc["payload"] = serde_json::Value::String(b64.encode(payload));
     let tmp = tempfile::tempdir().unwrap();
-    let bad = tmp.path().join("vsa.json");
-    fs_err::write(&bad, doc.to_string()).unwrap();
-    let out = gate(&["verify", "--bundle", s(&bad), "--key", s(&key)]);
+    let bad = write(&tmp, "vsa.json", &doc.to_string());
+    let out = gate_here(&["verify", "--bundle", &bad, "--key", s(&key)]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("no signature of the DSSE envelope verifies")
@@ -297,18 +275,17 @@ fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
 fn check_takes_the_expectations_as_flags_too() {
     let Some(c) = corpus() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data.json");
     let doc = serde_json::json!({"gate": {"config": {"signature": {"identities": ["https://example.com/other"]}}}});
-    fs_err::write(&data, doc.to_string()).unwrap();
+    let data = write(&tmp, "data.json", &doc.to_string());
     let m = c.join(MAVEN);
     // The flag's digest is the artifact's: verified, and the signature policy names the signer.
-    let out = gate(&[
+    let out = gate_here(&[
         "check",
         s(&m),
         "--digest",
         MAVEN_DIGEST,
         "-d",
-        s(&data),
+        &data,
         "-f",
         "json",
     ]);
@@ -321,7 +298,7 @@ fn check_takes_the_expectations_as_flags_too() {
         .unwrap()
         .contains("slsa-github-generator"));
     // An identity flag that does not match makes the signature unverified.
-    let out = gate(&[
+    let out = gate_here(&[
         "check",
         s(&m),
         "--digest",
@@ -345,7 +322,7 @@ fn check_takes_the_expectations_as_flags_too() {
 #[test]
 fn inspect_shows_verified_provenance_facts() {
     let Some(c) = corpus() else { return };
-    let out = gate(&["inspect", s(&c.join(MAVEN)), "--digest", MAVEN_DIGEST]);
+    let out = gate_here(&["inspect", s(&c.join(MAVEN)), "--digest", MAVEN_DIGEST]);
     assert_eq!(out.status.code(), Some(0));
     let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(

@@ -11,63 +11,12 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const NOW: &str = "2026-11-28T12:00:00Z";
+use common::{corpus_file, gate, json, stderr, stdout, write, NOW};
+
 const TOMORROW: &str = "2026-11-29";
 const AFTER_TOMORROW: &str = "2026-11-30T00:00:00Z";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = root().join("../shared/corpus").join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: ../shared/corpus/{rel} is not present"
-        );
-        None
-    }
-}
-
-fn gate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gate")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(out)
-        )
-    })
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let p = dir.path().join(name);
-    fs_err::write(&p, text).unwrap();
-    p.to_str().unwrap().to_owned()
-}
 
 fn waiver(id: &str, code: &str, subject: &str, expires: &str) -> String {
     format!(
@@ -94,7 +43,7 @@ fn only_denial(evidence: &str) -> serde_json::Value {
 #[test]
 fn a_waiver_for_one_cve_passes_until_it_expires() {
     // A real Trivy report (certifi with CVE-2023-37920, fixed in 2023.7.22).
-    let Some(path) = corpus("trivy/defectdojo/issue_9092.json") else {
+    let Some(path) = corpus_file("trivy/defectdojo/issue_9092.json") else {
         return;
     };
     let ev = path.to_str().unwrap();
@@ -180,7 +129,7 @@ fn a_waiver_for_one_cve_passes_until_it_expires() {
 fn a_waiver_for_one_purl_leaves_the_same_cve_on_another_package_denied() {
     // Grype's own test data: CVE-2023-28755 in a Wolfi apk and in the `uri` gem.
     let Some(path) =
-        corpus("grype/grype-repo/grype/presenter/explain/testdata/chainguard-ruby-test.json")
+        corpus_file("grype/grype-repo/grype/presenter/explain/testdata/chainguard-ruby-test.json")
     else {
         return;
     };
