@@ -54,7 +54,7 @@ pub enum Error {
     #[error("{}: unknown evidence kind: {reason}", path.display())]
     #[diagnostic(
         code(gate::evidence::unknown_kind),
-        help("gate reads JUnit XML, TAP, SARIF 2.1.0, Grype JSON, Trivy JSON, OSV-Scanner JSON, npm audit JSON, CycloneDX JSON and approvals (GitHub, GitLab, gate-approvals); see docs/evidence.md")
+        help("gate reads JUnit XML, TAP, SARIF 2.1.0, Grype, Trivy, OSV-Scanner and npm audit JSON, CycloneDX JSON and XML, SPDX 2.x JSON, Sigstore bundles, DSSE envelopes, in-toto statements and approvals (GitHub, GitLab, gate-approvals); see docs/evidence.md")
     )]
     UnknownKind {
         /// The file at fault.
