@@ -4,22 +4,42 @@
 package gate.tests
 
 # METADATA
-# title: A test failed or errored
+# title: A test failed
 # custom:
 #   code: tests.failed
 #   severity: high
 #   remediation: Fix the failing test (or the code it tests) and re-run the suite.
 deny contains result if {
 	some tc in input.tests.cases
-	tc.status != "passed"
-	tc.status != "skipped"
+	tc.status == "failed"
 	result := {
-		"code": sprintf("tests.%s", [tc.status]),
+		"code": "tests.failed",
 		"subject": tc.subject,
-		"msg": sprintf("test `%s` %s%s", [tc.subject, tc.status, detail(tc)]),
+		"msg": sprintf("test `%s` failed%s", [tc.subject, detail(tc)]),
 		"severity": "high",
-		"title": "A test failed or errored",
+		"title": "A test failed",
 		"remediation": "Fix the failing test (or the code it tests) and re-run the suite.",
+		"evidence": tc.source,
+	}
+}
+
+# METADATA
+# title: A test errored
+# description: The test could not run to a verdict (an error in setup or teardown, a crash, a TAP `Bail out!`).
+# custom:
+#   code: tests.errored
+#   severity: high
+#   remediation: Fix what stopped the test from running (setup, fixtures, environment) and re-run the suite.
+deny contains result if {
+	some tc in input.tests.cases
+	tc.status == "errored"
+	result := {
+		"code": "tests.errored",
+		"subject": tc.subject,
+		"msg": sprintf("test `%s` errored%s", [tc.subject, detail(tc)]),
+		"severity": "high",
+		"title": "A test errored",
+		"remediation": "Fix what stopped the test from running (setup, fixtures, environment) and re-run the suite.",
 		"evidence": tc.source,
 	}
 }
