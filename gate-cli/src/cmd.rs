@@ -41,6 +41,9 @@ fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
         a.signature.as_deref(),
         &settings,
     )?;
+    if v.identity.is_some() {
+        require_identity_expectations(&settings, &v)?;
+    }
     let text = if a.format == args::VerifyFormat::Json {
         let doc = serde_json::json!({"verification": v, "attestations": atts});
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
@@ -53,6 +56,26 @@ fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A keyless signature proves only that *someone* with an OIDC account signed: like cosign,
+/// `gate verify` refuses to call it verified unless the expected identity and issuer are given.
+fn require_identity_expectations(
+    s: &gate_core::verify::evidence::Settings,
+    v: &gate_core::verify::Verification,
+) -> Result<(), Error> {
+    let identity = s.certificate_identity.is_some() || s.certificate_identity_regexp.is_some();
+    let issuer = s.certificate_oidc_issuer.is_some() || s.certificate_oidc_issuer_regexp.is_some();
+    if identity && issuer {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "a keyless (certificate) signature needs the expected signer: give --certificate-identity \
+         or --certificate-identity-regexp, and --certificate-oidc-issuer or \
+         --certificate-oidc-issuer-regexp (the certificate names identity `{}`, issuer `{}`)",
+        v.identity.as_deref().unwrap_or("?"),
+        v.issuer.as_deref().unwrap_or("?"),
+    )))
 }
 
 fn check(a: CheckArgs) -> Result<ExitCode, Error> {

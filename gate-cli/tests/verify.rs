@@ -214,6 +214,10 @@ fn verification_needs_no_network() {
             s(&dir.join("bundle.sigstore.json")).to_owned(),
             "--artifact".to_owned(),
             s(&c.join(CONFORMANCE).join("a.txt")).to_owned(),
+            "--certificate-identity".to_owned(),
+            BEACON.to_owned(),
+            "--certificate-oidc-issuer".to_owned(),
+            "https://token.actions.githubusercontent.com".to_owned(),
         ];
         if dir.join("trusted_root.json").is_file() {
             args.push("--trusted-root".into());
@@ -340,4 +344,25 @@ fn inspect_shows_verified_provenance_facts() {
         att["provenance"]["source_repository"],
         "git+https://github.com/slsa-framework/example-package"
     );
+}
+
+#[test]
+fn a_keyless_signature_without_an_expected_signer_is_refused_like_cosign() {
+    let Some(c) = corpus() else { return };
+    let happy = c
+        .join(CONFORMANCE)
+        .join("happy-path-v0.3/bundle.sigstore.json");
+    let artifact = c.join(CONFORMANCE).join("a.txt");
+    let base = ["verify", "--bundle", s(&happy), "--artifact", s(&artifact)];
+    let none = gate_here(&base);
+    assert_eq!(none.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&none.stderr);
+    assert!(err.contains("--certificate-identity"), "{err}");
+    assert!(
+        err.contains(BEACON),
+        "the message names the certificate's identity: {err}"
+    );
+    let mut identity_only = base.to_vec();
+    identity_only.extend(["--certificate-identity", BEACON]);
+    assert_eq!(gate_here(&identity_only).status.code(), Some(2));
 }
