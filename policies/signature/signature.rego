@@ -103,3 +103,35 @@ deny contains result if {
 		"evidence": [s.source],
 	}
 }
+
+signer_expected if {
+	count(identities) > 0
+	count(issuers) > 0
+}
+
+# METADATA
+# title: A keyless signature whose signer was not checked
+# description: |
+#   The signature verifies, but nobody said who should have made it: any account that can get a
+#   Sigstore certificate could have. Name the expected identity and issuer in data, as flags
+#   (`--certificate-identity`, `--certificate-oidc-issuer`) or in `gate.toml` `[verify]`.
+# custom:
+#   code: signature.signer-unchecked
+#   severity: medium
+#   remediation: Set data.gate.config.signature.identities and issuers, or pass --certificate-identity and --certificate-oidc-issuer (or their gate.toml [verify] keys).
+warn contains result if {
+	not signer_expected
+	some s in input.signatures
+	s.verified
+	is_string(s.identity)
+	not s.signer_checked
+	result := {
+		"code": "signature.signer-unchecked",
+		"subject": s.identity,
+		"msg": sprintf("signed by `%s` (issuer `%v`), but no expected signer was given, so any Sigstore account would have passed", [s.identity, s.issuer]),
+		"severity": "medium",
+		"title": "A keyless signature whose signer was not checked",
+		"remediation": "Set data.gate.config.signature.identities and issuers, or pass --certificate-identity and --certificate-oidc-issuer (or their gate.toml [verify] keys).",
+		"evidence": [s.source],
+	}
+}

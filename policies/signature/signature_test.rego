@@ -31,3 +31,15 @@ test_unverified_is_denied_and_never_counts if {
 test_nothing_required_without_config if {
 	count(signature.deny) == 0 with input.signatures as []
 }
+
+test_a_signer_nobody_checked_is_a_warning if {
+	some r in signature.warn with input.signatures as [sig("https://id", true)]
+	r.code == "signature.signer-unchecked"
+	contains(r.msg, "https://id")
+}
+
+test_a_signer_checked_in_verification_or_data_is_no_warning if {
+	checked := object.union(sig("https://id", true), {"signer_checked": true})
+	count(signature.warn) == 0 with input.signatures as [checked]
+	count(signature.warn) == 0 with input.signatures as [sig("https://id", true)] with data.gate.config.signature as cfg
+}

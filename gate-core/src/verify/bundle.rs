@@ -426,6 +426,7 @@ fn run(
                     ));
                 }
             }
+            out.signer_checked = exp.identity.is_some() && exp.issuer.is_some();
         }
         Signer::Key(_) => {}
     }

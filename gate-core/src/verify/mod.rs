@@ -152,6 +152,9 @@ pub struct Verification {
     pub issuer: Option<String>,
     /// `sha256:<hex>` of the public key (DER), for keyed signatures.
     pub key: Option<String>,
+    /// True when an expected identity and an expected issuer were given to verification and the
+    /// certificate matched both (flags or `gate.toml`); a policy can then trust the signer.
+    pub signer_checked: bool,
     /// The transparency log entries checked.
     pub transparency_log: Vec<TlogInfo>,
     /// The verified signing times (integrated times vouched for by a SET, RFC 3161 times).
@@ -172,6 +175,7 @@ impl Verification {
             identity: None,
             issuer: None,
             key: None,
+            signer_checked: false,
             transparency_log: Vec::new(),
             timestamps: Vec::new(),
             source: None,
