@@ -103,6 +103,10 @@ fn a_waiver_for_one_cve_passes_until_it_expires() {
         text.contains("W-1") && text.contains("EXPIRED 2026-11-29"),
         "{text}"
     );
+    assert!(
+        text.contains("no longer waived: waiver W-1 (owner"),
+        "the denial itself says its waiver lapsed: {text}"
+    );
     let notes = stderr(&out);
     assert!(
         notes.contains("note[waiver-expired]") && notes.contains("`W-1` expired 2026-11-29"),
@@ -121,6 +125,8 @@ fn a_waiver_for_one_cve_passes_until_it_expires() {
     let report = json(&out);
     assert_eq!(report["verdict"], "fail");
     assert!(report["results"][0]["waived_by"].is_null());
+    assert_eq!(report["results"][0]["waiver_expired"]["id"], "W-1");
+    assert_eq!(report["results"][0]["waiver_expired"]["expires"], "2026-11-29");
     assert_eq!(report["waivers"][0]["status"], "expired");
     assert_eq!(report["waivers"][0]["matched"], 1);
 }

@@ -358,15 +358,25 @@ pub fn apply(
             if let Some(m) = matched.get_mut(i) {
                 *m += 1;
             }
-            if r.waived_by.is_none() && states.get(i) == Some(&WaiverStatus::Active) {
-                r.waived_by = Some(WaivedBy {
-                    id: w.id.clone(),
-                    owner: w.owner.clone(),
-                    reason: w.reason.clone(),
-                    ticket: w.ticket.clone(),
-                    expires: w.expires.clone(),
-                });
+            let marker = || WaivedBy {
+                id: w.id.clone(),
+                owner: w.owner.clone(),
+                reason: w.reason.clone(),
+                ticket: w.ticket.clone(),
+                expires: w.expires.clone(),
+            };
+            match states.get(i) {
+                Some(WaiverStatus::Active) if r.waived_by.is_none() => r.waived_by = Some(marker()),
+                Some(WaiverStatus::Expired) if r.waiver_expired.is_none() => {
+                    r.waiver_expired = Some(marker());
+                }
+                _ => {}
             }
+        }
+    }
+    for r in results.iter_mut() {
+        if r.waived_by.is_some() {
+            r.waiver_expired = None;
         }
     }
     let mut outcomes = Vec::new();
@@ -487,6 +497,7 @@ mod tests {
             evidence: vec![],
             effective_on: None,
             waived_by: None,
+            waiver_expired: None,
         }
     }
 
@@ -531,6 +542,8 @@ starts = 2026-11-30
         let (out, notes) = apply(&mut rs, &w, at("2026-12-31T23:59:59Z"));
         assert_eq!(rs[0].waived_by.as_ref().unwrap().id, "W-7");
         assert!(rs[1].waived_by.is_none());
+        assert!(rs[0].waiver_expired.is_none());
+        assert_eq!(rs[1].waiver_expired.as_ref().unwrap().id, "waivers.toml#2");
         assert_eq!(out[0].status, WaiverStatus::Active);
         assert_eq!(out[1].status, WaiverStatus::Expired);
         assert_eq!(notes.len(), 1);
@@ -540,6 +553,7 @@ starts = 2026-11-30
         let (out, notes) = apply(&mut rs, &w, at("2027-01-01T00:00:00Z"));
         assert!(rs[0].waived_by.is_none());
         assert_eq!((out[0].status, out[0].matched), (WaiverStatus::Expired, 1));
+        assert_eq!(rs[0].waiver_expired.as_ref().unwrap().expires, "2026-12-31");
         assert!(
             notes[0].message.contains("`W-7` expired 2026-12-31"),
             "{}",

@@ -202,6 +202,12 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
             w.id, w.owner, w.expires, w.reason
         ));
     }
+    if let Some(w) = &r.waiver_expired {
+        text.push_str(&format!(
+            "\n  no longer waived: waiver {} (owner {}) expired {}",
+            w.id, w.owner, w.expires
+        ));
+    }
     let mut d = ResultDiag {
         text,
         code: if r.waived_by.is_some() {

@@ -75,6 +75,9 @@ pub struct ResultEntry {
     pub effective_on: Option<String>,
     /// The waiver that waived it, if any.
     pub waived_by: Option<WaivedBy>,
+    /// A matching waiver that has expired, when no other waiver waives it: the result counts
+    /// again, and says which waiver lapsed when.
+    pub waiver_expired: Option<WaivedBy>,
 }
 
 /// A policy file that took part.
@@ -155,6 +158,7 @@ pub fn decisions_with(
                 evidence: r.evidence,
                 effective_on: effective_on.map(|d| d.format("%Y-%m-%d").to_string()),
                 waived_by: None,
+                waiver_expired: None,
             }
         })
         .collect();
