@@ -1,7 +1,8 @@
 # METADATA
 # title: Signature
 # description: |
-#   Every signature given verifies, and is made by an expected identity and OIDC issuer.
+#   Every signature given verifies, and is made by an expected identity and OIDC issuer. A keyed
+#   signature verifies only against the key given to gate (`--key`), so the key is its signer.
 #   Expectations are data under `data.gate.config.signature`: `identities` and `issuers` (exact
 #   strings) and `required` (default: true when `identities` is given).
 package gate.signature
@@ -70,6 +71,7 @@ deny contains result if {
 	count(identities) > 0
 	some s in input.signatures
 	s.verified
+	s.key == null
 	not s.identity in identities
 	result := {
 		"code": "signature.identity",
@@ -92,6 +94,7 @@ deny contains result if {
 	count(issuers) > 0
 	some s in input.signatures
 	s.verified
+	s.key == null
 	not s.issuer in issuers
 	result := {
 		"code": "signature.issuer",

@@ -2,7 +2,7 @@ package gate.signature_test
 
 import data.gate.signature
 
-sig(id, verified) := {"verified": verified, "identity": id, "issuer": "https://iss", "error": "bad", "source": {"evidence": "b.sigstore.json"}}
+sig(id, verified) := {"verified": verified, "identity": id, "issuer": "https://iss", "key": null, "error": "bad", "source": {"evidence": "b.sigstore.json"}}
 
 cfg := {"identities": ["https://id"], "issuers": ["https://iss"]}
 
@@ -42,4 +42,10 @@ test_a_signer_checked_in_verification_or_data_is_no_warning if {
 	checked := object.union(sig("https://id", true), {"signer_checked": true})
 	count(signature.warn) == 0 with input.signatures as [checked]
 	count(signature.warn) == 0 with input.signatures as [sig("https://id", true)] with data.gate.config.signature as cfg
+}
+
+test_a_keyed_signature_is_judged_by_its_key_not_by_identity if {
+	keyed := {"verified": true, "identity": null, "issuer": null, "key": "sha256:ab", "source": {"evidence": "s.sig"}}
+	count(signature.deny) == 0 with input.signatures as [keyed] with data.gate.config.signature as cfg
+	count(signature.warn) == 0 with input.signatures as [keyed]
 }
