@@ -441,9 +441,11 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
                 .unwrap_or("")
                 .to_ascii_lowercase();
             if !WALKED_EXTENSIONS.contains(&ext.as_str()) {
+                let walked: Vec<String> =
+                    WALKED_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
                 plan.push(Planned::Skip(skipped(
                     &id,
-                    "not a .json, .xml, .sarif, .tap, .yaml or .sigstore file",
+                    &format!("not a {} file", walked.join(", ")),
                 )));
                 continue;
             }
