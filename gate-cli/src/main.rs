@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// gate builds large short-lived trees (the input document and its policy value); mimalloc
-/// allocates and frees them markedly faster than the system allocator.
+/// allocates and frees them markedly faster than the system allocator. Its v2 (see Cargo.toml)
+/// returns freed memory to the system within 10 ms, so peak RSS follows the live data.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

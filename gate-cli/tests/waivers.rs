@@ -126,7 +126,10 @@ fn a_waiver_for_one_cve_passes_until_it_expires() {
     assert_eq!(report["verdict"], "fail");
     assert!(report["results"][0]["waived_by"].is_null());
     assert_eq!(report["results"][0]["waiver_expired"]["id"], "W-1");
-    assert_eq!(report["results"][0]["waiver_expired"]["expires"], "2026-11-29");
+    assert_eq!(
+        report["results"][0]["waiver_expired"]["expires"],
+        "2026-11-29"
+    );
     assert_eq!(report["waivers"][0]["status"], "expired");
     assert_eq!(report["waivers"][0]["matched"], 1);
 }

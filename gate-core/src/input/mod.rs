@@ -516,9 +516,10 @@ impl Input {
         rego::to_value(self)
     }
 
-    /// The same value as [`Input::to_value`], built part by part while each part is dropped (so
-    /// the typed facts and their value never both exist in full), the three large parts — test
-    /// cases, findings, components — on threads of their own.
+    /// The same value as [`Input::to_value`], built part by part while the typed facts are
+    /// dropped (each test case, finding, component and dependency as soon as it is converted, so
+    /// the typed facts and their value never both exist in full), the three large parts — tests,
+    /// findings, SBOM — on threads of their own.
     pub fn into_value(self) -> Result<regorus::Value, crate::Error> {
         let Input {
             schema_version,
@@ -534,9 +535,9 @@ impl Input {
             context,
         } = self;
         let (tests, findings, sbom) = std::thread::scope(|scope| {
-            let t = scope.spawn(move || owned_value(tests));
-            let f = scope.spawn(move || owned_value(findings));
-            let s = owned_value(sbom);
+            let t = scope.spawn(move || tests.into_value());
+            let f = scope.spawn(move || rego::consume(findings, &rego::Interner::default()));
+            let s = sbom.into_value();
             let join =
                 |h: std::thread::ScopedJoinHandle<'_, Result<regorus::Value, crate::Error>>| {
                     h.join().unwrap_or_else(|_| {
@@ -548,32 +549,67 @@ impl Input {
             (join(t), join(f), s)
         });
         let cache = rego::Interner::default();
-        let mut top = std::collections::BTreeMap::new();
-        let mut put = |key: &str, v: regorus::Value| {
-            top.insert(regorus::Value::from(key), v);
-        };
-        put(
-            "schema_version",
-            rego::to_value_with(&schema_version, &cache)?,
-        );
-        put("evidence", rego::to_value_with(&evidence, &cache)?);
-        put("release", rego::to_value_with(&release, &cache)?);
-        put("tests", tests?);
-        put("findings", findings?);
-        put("sbom", sbom?);
-        put("signatures", rego::to_value_with(&signatures, &cache)?);
-        put("attestations", rego::to_value_with(&attestations, &cache)?);
-        put("approvals", rego::to_value_with(&approvals, &cache)?);
-        put("change", rego::to_value_with(&change, &cache)?);
-        put("context", rego::to_value_with(&context, &cache)?);
-        Ok(regorus::Value::from(top))
+        Ok(rego::object(
+            [
+                (
+                    "schema_version",
+                    rego::to_value_with(&schema_version, &cache)?,
+                ),
+                ("evidence", rego::to_value_with(&evidence, &cache)?),
+                ("release", rego::to_value_with(&release, &cache)?),
+                ("tests", tests?),
+                ("findings", findings?),
+                ("sbom", sbom?),
+                ("signatures", rego::to_value_with(&signatures, &cache)?),
+                ("attestations", rego::to_value_with(&attestations, &cache)?),
+                ("approvals", rego::to_value_with(&approvals, &cache)?),
+                ("change", rego::to_value_with(&change, &cache)?),
+                ("context", rego::to_value_with(&context, &cache)?),
+            ],
+            &cache,
+        ))
     }
 }
 
-/// Convert a part of the input into a value, then drop the part (on the calling thread).
-fn owned_value<T: Serialize>(part: T) -> Result<regorus::Value, crate::Error> {
-    let cache = rego::Interner::default();
-    rego::to_value_with(&part, &cache)
+impl Tests {
+    /// `input.tests` as a value, each test case dropped once converted.
+    fn into_value(self) -> Result<regorus::Value, crate::Error> {
+        let Tests {
+            summary,
+            cases,
+            reports,
+        } = self;
+        let cache = rego::Interner::default();
+        Ok(rego::object(
+            [
+                ("summary", rego::to_value_with(&summary, &cache)?),
+                ("cases", rego::consume(cases, &cache)?),
+                ("reports", rego::consume(reports, &cache)?),
+            ],
+            &cache,
+        ))
+    }
+}
+
+impl Sbom {
+    /// `input.sbom` as a value, each component and dependency dropped once converted. One
+    /// interner for the whole SBOM, so the dependency graph shares the components' references.
+    fn into_value(self) -> Result<regorus::Value, crate::Error> {
+        let Sbom {
+            components,
+            dependencies,
+            vex,
+        } = self;
+        let cache = rego::Interner::default();
+        Ok(rego::object(
+            [
+                ("components", rego::consume(components, &cache)?),
+                ("dependencies", rego::consume(dependencies, &cache)?),
+                ("vex", rego::consume(vex, &cache)?),
+            ],
+            &cache,
+        ))
+    }
 }
 
 /// The JSON Schema of the `input` document (draft 2020-12), as shipped in docs/input.schema.json.
@@ -615,9 +651,72 @@ mod tests {
         input.tests.summary.add(TestStatus::Failed);
         input.release.name = Some("app".into());
         input.context.params.insert("k".into(), "v".into());
+        // Facts of every large part, with the strings the conversion shares (evidence ids,
+        // licenses, references, map keys) repeated.
+        let src = |i: usize| Source::pointer("sbom.json", format!("/components/{i}"));
+        for i in 0..3 {
+            input.sbom.components.push(Component {
+                name: Some(format!("c{i}")),
+                version: Some("1.0".into()),
+                group: None,
+                purl: Some(format!("pkg:npm/c{i}@1.0")),
+                kind: Some("library".into()),
+                licenses: vec!["MIT".into()],
+                hashes: BTreeMap::from([("SHA-256".to_owned(), format!("{i:064}"))]),
+                supplier: None,
+                bom_ref: Some(format!("ref-{i}")),
+                direct: Some(i == 0),
+                license_expression: Some("MIT".into()),
+                license_ids: vec!["MIT".into()],
+                license_unknown: vec![],
+                source: src(i),
+                subject: format!("pkg:npm/c{i}@1.0"),
+            });
+            input.sbom.dependencies.push(Dependency {
+                evidence: "sbom.json".into(),
+                reference: format!("ref-{i}"),
+                depends_on: vec!["ref-1".into(), "ref-2".into()],
+            });
+            input.tests.cases.push(TestCase {
+                suite: "pytest".into(),
+                classname: "tests.test_x".into(),
+                name: format!("test_{i}"),
+                status: TestStatus::Passed,
+                message: None,
+                duration_s: Some(0.5),
+                flaky: false,
+                source: Source::line("junit.xml", 1, i + 1),
+                subject: format!("tests.test_x::test_{i}"),
+            });
+            input.findings.push(Finding {
+                id: format!("CVE-2026-{i}"),
+                aliases: vec![],
+                tool: "grype".into(),
+                kind: FindingKind::Vulnerability,
+                severity: Severity::High,
+                severity_source: Some("High".into()),
+                score: None,
+                package: None,
+                fix_state: FixState::Unknown,
+                fixed_in: vec![],
+                location: None,
+                rule: None,
+                message: String::new(),
+                remediation: None,
+                suppressed: false,
+                baseline_state: None,
+                source: src(i),
+                tools: vec!["grype".into()],
+                sources: vec![src(i)],
+                subject: format!("CVE-2026-{i}"),
+            });
+        }
         let a = input.to_value().unwrap();
         let b = input.clone().into_value().unwrap();
         assert_eq!(a, b);
+        // And both are what the JSON text of the document gives.
+        let text = serde_json::to_string(&input).unwrap();
+        assert_eq!(b, regorus::Value::from_json_str(&text).unwrap());
         // Every top-level field of the document is present (none forgotten in into_value).
         let json = serde_json::to_value(&input).unwrap();
         assert_eq!(

@@ -3,11 +3,15 @@
 //! Building the policy input this way skips printing JSON text and parsing it again, and skips
 //! building an intermediate `serde_json::Value` tree. Object keys are interned: each distinct key
 //! is allocated once and shared, which saves time and memory on inputs with tens of thousands of
-//! facts. (Interning string values as well was measured to cost more in hashing than it saved.)
+//! facts. String *values* are shared only under the keys of [`SHARED_VALUES`], whose values repeat
+//! across facts (the evidence id of every source, tool names, license ids, SBOM references):
+//! interning every value was measured to cost more in hashing than it saved, these few save
+//! megabytes for a few milliseconds.
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use regorus::Value;
 use serde::ser::{self, Serialize};
@@ -25,26 +29,157 @@ pub(crate) fn to_value_with<T: Serialize + ?Sized>(
     v: &T,
     cache: &Interner,
 ) -> Result<Value, Error> {
-    v.serialize(ValueSerializer { cache })
-        .map_err(|e| Error::Usage(format!("building input: {}", e.0)))
+    v.serialize(ValueSerializer {
+        cache,
+        shared: false,
+    })
+    .map_err(|e| Error::Usage(format!("building input: {}", e.0)))
 }
+
+/// A list as an array value, each item converted and then dropped at once, so the typed list
+/// and its value never both exist in full.
+pub(crate) fn consume<T: Serialize>(items: Vec<T>, cache: &Interner) -> Result<Value, Error> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(to_value_with(&item, cache)?);
+    }
+    Ok(Value::from(out))
+}
+
+/// An object value from fields already converted (the same value serializing the struct gives).
+pub(crate) fn object<const N: usize>(
+    fields: [(&'static str, Value); N],
+    cache: &Interner,
+) -> Value {
+    Value::from(
+        fields
+            .into_iter()
+            .map(|(k, v)| (cache.key(k), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// Fields whose string values (or whose list's strings) repeat across facts, so one shared
+/// string serves them all. `evidence` is the evidence id of every source; `bom_ref`, `ref` and
+/// `depends_on` are the same SBOM references in components and in the dependency graph.
+const SHARED_VALUES: &[&str] = &[
+    "evidence",
+    "tool",
+    "tools",
+    "suite",
+    "type",
+    "group",
+    "rule",
+    "severity_source",
+    "licenses",
+    "license_ids",
+    "license_expression",
+    "license_unknown",
+    "bom_ref",
+    "ref",
+    "depends_on",
+];
 
 /// Object keys, each allocated once and shared by every object that has it.
 ///
 /// Keys are the `&'static str` field names of the input types, so the cache is keyed by their
 /// address: no string hashing on the hot path.
+///
+/// It also shares the string values of the fields in [`SHARED_VALUES`] (and the keys of maps,
+/// such as hash algorithm names), found by content.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    keys: RefCell<HashMap<usize, Value, BuildHasherDefault<AddressHasher>>>,
+    /// Each key's value, and whether its field's strings are shared.
+    keys: RefCell<HashMap<usize, (Value, bool), BuildHasherDefault<AddressHasher>>>,
+    strings: RefCell<HashSet<Shared, BuildHasherDefault<TextHasher>>>,
 }
 
 impl Interner {
     fn key(&self, k: &'static str) -> Value {
+        self.field(k).0
+    }
+
+    /// The key's value, and whether the field's string values are shared.
+    fn field(&self, k: &'static str) -> (Value, bool) {
         self.keys
             .borrow_mut()
             .entry(k.as_ptr() as usize)
-            .or_insert_with(|| Value::from(k))
+            .or_insert_with(|| (Value::from(k), SHARED_VALUES.contains(&k)))
             .clone()
+    }
+
+    /// One shared string value per distinct text.
+    fn string(&self, s: &str) -> Value {
+        let mut strings = self.strings.borrow_mut();
+        if let Some(found) = strings.get(s) {
+            return found.0.clone();
+        }
+        let v = Value::from(s);
+        strings.insert(Shared(v.clone()));
+        v
+    }
+}
+
+/// A string value, hashed and compared by its text (so the set can be searched with a `&str`).
+#[derive(Debug)]
+struct Shared(Value);
+
+impl Shared {
+    fn text(&self) -> &str {
+        match &self.0 {
+            Value::String(s) => s,
+            _ => "",
+        }
+    }
+}
+
+impl Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        self.text()
+    }
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Shared {}
+
+impl Hash for Shared {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text().hash(state);
+    }
+}
+
+/// A fast hasher for short texts, eight bytes at a time (not DoS-resistant; the texts are the
+/// input's own, hashed for one conversion).
+#[derive(Debug, Default)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+    }
+}
+
+impl Hasher for TextHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            self.add(u64::from_le_bytes(a));
+        }
+        let mut a = [0u8; 8];
+        for (slot, b) in a.iter_mut().zip(words.remainder()) {
+            *slot = *b;
+        }
+        self.add(u64::from_le_bytes(a) ^ (bytes.len() as u64));
     }
 }
 
@@ -86,6 +221,8 @@ impl ser::Error for SerError {
 #[derive(Clone, Copy)]
 struct ValueSerializer<'c> {
     cache: &'c Interner,
+    /// Strings are shared (the field is in [`SHARED_VALUES`], or this is a map key).
+    shared: bool,
 }
 
 type R = Result<Value, SerError>;
@@ -146,7 +283,11 @@ impl<'c> ser::Serializer for ValueSerializer<'c> {
         Ok(Value::from(v.to_string()))
     }
     fn serialize_str(self, v: &str) -> R {
-        Ok(Value::from(v))
+        Ok(if self.shared {
+            self.cache.string(v)
+        } else {
+            Value::from(v)
+        })
     }
     fn serialize_bytes(self, v: &[u8]) -> R {
         Ok(Value::from(
@@ -189,6 +330,7 @@ impl<'c> ser::Serializer for ValueSerializer<'c> {
             items: Vec::with_capacity(len.unwrap_or(0)),
             variant: None,
             cache: self.cache,
+            shared: self.shared,
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<SeqSer<'c>, SerError> {
@@ -208,6 +350,7 @@ impl<'c> ser::Serializer for ValueSerializer<'c> {
             items: Vec::with_capacity(len),
             variant: Some(variant),
             cache: self.cache,
+            shared: self.shared,
         })
     }
     fn serialize_map(self, _: Option<usize>) -> Result<MapSer<'c>, SerError> {
@@ -241,6 +384,7 @@ struct SeqSer<'c> {
     items: Vec<Value>,
     variant: Option<&'static str>,
     cache: &'c Interner,
+    shared: bool,
 }
 
 impl SeqSer<'_> {
@@ -257,8 +401,10 @@ impl SeqSer<'_> {
     }
 
     fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
-        self.items
-            .push(v.serialize(ValueSerializer { cache: self.cache })?);
+        self.items.push(v.serialize(ValueSerializer {
+            cache: self.cache,
+            shared: self.shared,
+        })?);
         Ok(())
     }
 }
@@ -328,8 +474,12 @@ impl MapSer<'_> {
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), SerError> {
-        let value = v.serialize(ValueSerializer { cache: self.cache })?;
-        self.map.insert(self.cache.key(key), value);
+        let (key, shared) = self.cache.field(key);
+        let value = v.serialize(ValueSerializer {
+            cache: self.cache,
+            shared,
+        })?;
+        self.map.insert(key, value);
         Ok(())
     }
 }
@@ -338,7 +488,11 @@ impl ser::SerializeMap for MapSer<'_> {
     type Ok = Value;
     type Error = SerError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), SerError> {
-        self.key = Some(k.serialize(ValueSerializer { cache: self.cache })?);
+        // Map keys (hash algorithms, parameter names) repeat from map to map.
+        self.key = Some(k.serialize(ValueSerializer {
+            cache: self.cache,
+            shared: true,
+        })?);
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
@@ -346,8 +500,13 @@ impl ser::SerializeMap for MapSer<'_> {
             .key
             .take()
             .ok_or_else(|| SerError("map value without key".into()))?;
-        self.map
-            .insert(key, v.serialize(ValueSerializer { cache: self.cache })?);
+        self.map.insert(
+            key,
+            v.serialize(ValueSerializer {
+                cache: self.cache,
+                shared: false,
+            })?,
+        );
         Ok(())
     }
     fn end(self) -> R {

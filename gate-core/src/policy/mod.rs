@@ -218,15 +218,18 @@ impl PolicyEngine {
     /// Evaluate every rule against `input`.
     ///
     /// On a machine with more than one core, rules are split by package into groups; each group
-    /// is one query on its own clone of the compiled engine, so packages are judged in parallel
-    /// while each still ingests the input once. Results come back in rule order whatever the
-    /// timing.
+    /// is one query, so each package still ingests the input once. One thread per core (at
+    /// most [`MAX_EVAL_THREADS`]), each on its own clone of the compiled engine, takes the next
+    /// package until none is left, so packages are judged in parallel and a slow package does
+    /// not hold up the others. Results come back in rule order whatever the timing.
     pub fn evaluate(&mut self, input: Value) -> Result<Vec<RawResult>, Error> {
-        // One group per package (up to a bound) rather than per core: package costs differ
-        // widely and are unknown beforehand, so the scheduler balances them better than a guess.
+        // One group per package rather than a fixed split: package costs differ widely and are
+        // unknown beforehand, so threads taking the next package balance them. Threads are
+        // bounded by the cores: each more one costs memory (its stack and its allocator pages)
+        // and gains no time.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let groups = if threads > 1 {
-            group_by_package(&self.rules, MAX_EVAL_THREADS)
+            group_by_package(&self.rules, usize::MAX)
         } else {
             Vec::new()
         };
@@ -238,27 +241,60 @@ impl PolicyEngine {
             // The clones share the input with `self.engine`, which keeps the last reference: the
             // value is freed with this engine (off the critical path), not when a thread ends.
             self.engine.set_input(input);
-            let jobs: Vec<(regorus::Engine, String)> = groups
-                .iter()
-                .map(|g| (self.engine.clone(), build_query(g, &self.rules)))
-                .collect();
-            values = std::thread::scope(|scope| {
-                let handles: Vec<_> = jobs
+            let queries: Vec<String> = groups.iter().map(|g| build_query(g, &self.rules)).collect();
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            // After an error (a timeout among them) no thread takes another package: the check
+            // fails anyway, and the time limit stays one limit, not one per package.
+            let failed = std::sync::atomic::AtomicBool::new(false);
+            let work = |mut engine: regorus::Engine| {
+                let mut done = Vec::new();
+                while !failed.load(std::sync::atomic::Ordering::Relaxed) {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(q) = queries.get(i) else { break };
+                    let value = eval_group(&mut engine, q);
+                    if value.is_err() {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    done.push((i, value));
+                }
+                done
+            };
+            let workers: Vec<regorus::Engine> =
+                (0..threads.min(MAX_EVAL_THREADS).min(groups.len()))
+                    .map(|_| self.engine.clone())
+                    .collect();
+            let mut slots: Vec<Option<Result<Value, Error>>> =
+                queries.iter().map(|_| None).collect();
+            let work = &work;
+            let batches: Vec<Vec<(usize, Result<Value, Error>)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = workers
                     .into_iter()
-                    .map(|(mut e, q)| scope.spawn(move || eval_group(&mut e, &q)))
+                    .map(|e| scope.spawn(move || work(e)))
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(Error::PolicyEval {
-                                rule: "deny/warn rules".to_owned(),
-                                message: "evaluation thread stopped".to_owned(),
-                            })
-                        })
-                    })
+                    .map(|h| h.join().unwrap_or_default())
                     .collect()
             });
+            for (i, v) in batches.into_iter().flatten() {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(v);
+                }
+            }
+            // A package left out after another's error counts as no results, so that error is
+            // the one reported.
+            let failed = slots.iter().any(|v| matches!(v, Some(Err(_))));
+            values = slots
+                .into_iter()
+                .map(|v| match v {
+                    Some(v) => v,
+                    None if failed => Ok(Value::Undefined),
+                    None => Err(Error::PolicyEval {
+                        rule: "deny/warn rules".to_owned(),
+                        message: "evaluation thread stopped".to_owned(),
+                    }),
+                })
+                .collect();
         }
         let groups = if groups.len() <= 1 {
             vec![(0..self.rules.len()).collect()]
@@ -283,7 +319,7 @@ impl PolicyEngine {
     }
 }
 
-/// The most evaluation threads one check starts.
+/// The most evaluation threads one check starts (fewer on a machine with fewer cores).
 const MAX_EVAL_THREADS: usize = 8;
 
 /// Evaluate one group's query; the result is an object from rule index to rule value.
