@@ -44,26 +44,19 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Error> {
         .map_err(|e| Error::Usage(format!("--now `{s}` is not an RFC 3339 time: {e}")))
 }
 
-/// Read the evidence and build the `input` document, exactly as policies will see it.
+/// Read the evidence and build the `input` document, exactly as policies will see it (no
+/// `--param` pairs, no verification expectations; see [`inspect_verified`]).
 pub fn inspect(paths: &[PathBuf], now: Option<DateTime<Utc>>) -> Result<(Input, Collected), Error> {
-    inspect_with(paths, now, &std::collections::BTreeMap::new())
-}
-
-/// [`inspect`] with `--param` pairs.
-pub fn inspect_with(
-    paths: &[PathBuf],
-    now: Option<DateTime<Utc>>,
-    params: &std::collections::BTreeMap<String, String>,
-) -> Result<(Input, Collected), Error> {
     inspect_verified(
         paths,
         now,
-        params,
+        &std::collections::BTreeMap::new(),
         &crate::verify::evidence::Settings::default(),
     )
 }
 
-/// [`inspect_with`] with signature verification expectations (trusted root, identity, artifact).
+/// [`inspect`] with `--param` pairs and signature verification expectations (trusted root,
+/// identity, artifact), as `gate check` and `gate inspect` run it.
 pub fn inspect_verified(
     paths: &[PathBuf],
     now: Option<DateTime<Utc>>,
