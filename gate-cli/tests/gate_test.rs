@@ -413,7 +413,7 @@ fn the_policy_authoring_walkthrough_works() {
     let before = check("2026-12-01T00:00:00Z", true);
     assert_eq!(before.status.code(), Some(1));
     assert!(
-        summary(&before).contains("1 denied, 1 warnings, 1 waived"),
+        summary(&before).contains("1 denied, 1 warning, 1 waived"),
         "{}",
         summary(&before)
     );

@@ -285,14 +285,19 @@ pub fn render(report: &Report, color: bool) -> String {
         Verdict::Fail => "FAIL",
     };
     out.push_str(&format!(
-        "\ngate: {verdict}: {} denied, {} warnings, {} waived ({} rules over {} evidence files)\n",
+        "\ngate: {verdict}: {} denied, {}, {} waived ({} over {})\n",
         s.deny,
-        s.warn,
+        counted(s.warn, "warning", "warnings"),
         s.waived,
-        s.rules_evaluated,
-        report.evidence.len()
+        counted(s.rules_evaluated, "rule", "rules"),
+        counted(report.evidence.len(), "evidence file", "evidence files"),
     ));
     out
+}
+
+/// `1 rule`, `2 rules`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// One line per waiver: what became of it.
