@@ -1,8 +1,8 @@
 //! Severities normalised across tools: `critical|high|medium|low|info|unknown`.
 //!
 //! One table maps every tool's severity words ([`WORDS`]), SARIF levels ([`SARIF_LEVELS`]) and
-//! CVSS base scores ([`SCORE_BANDS`]) onto [`Severity`]; CVSS v3.x vectors are scored here too
-//! ([`cvss3_base_score`]) for tools that give a vector without a score (OSV). docs/severity.md
+//! CVSS base scores ([`SCORE_BANDS`]) onto [`Severity`]; CVSS v3.x and v4.0 vectors are scored
+//! too ([`cvss_base_score`], by the `cvss` crate) for tools that give a vector without a score (OSV). docs/severity.md
 //! is rendered from these tables by [`markdown_table`], and a test keeps it current.
 
 use serde::Serialize;
@@ -126,97 +126,41 @@ impl Severity {
     }
 }
 
-/// The base score of a CVSS v3.0 or v3.1 vector (`CVSS:3.1/AV:N/AC:L/…`), per the
-/// specification's formulas (with v3.1's `Roundup`). `None` for any other version or a vector
-/// missing a base metric or carrying an unknown value.
-pub fn cvss3_base_score(vector: &str) -> Option<f64> {
+/// The base score of a CVSS v3.0, v3.1 or v4.0 vector (`CVSS:3.1/AV:N/AC:L/…`), computed by the
+/// `cvss` crate. Temporal, threat, environmental and supplemental metrics are left out (they do
+/// not change the base score). `None` for any other version, or a vector that does not give
+/// every base metric exactly once with a known value.
+pub fn cvss_base_score(vector: &str) -> Option<f64> {
     let mut parts = vector.trim().split('/');
     let version = parts.next()?;
-    if version != "CVSS:3.0" && version != "CVSS:3.1" {
+    let base: &[&str] = match version {
+        "CVSS:3.0" | "CVSS:3.1" => &["AV", "AC", "PR", "UI", "S", "C", "I", "A"],
+        "CVSS:4.0" => &[
+            "AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA",
+        ],
+        _ => return None,
+    };
+    let mut kept = vec![version];
+    let mut seen = std::collections::BTreeSet::new();
+    for part in parts {
+        let (metric, _) = part.split_once(':')?;
+        if base.contains(&metric) {
+            if !seen.insert(metric) {
+                return None;
+            }
+            kept.push(part);
+        }
+    }
+    if seen.len() != base.len() {
         return None;
     }
-    let (mut av, mut ac, mut pr, mut ui, mut s, mut c, mut i, mut a) =
-        (None, None, None, None, None, None, None, None);
-    for part in parts {
-        let (metric, value) = part.split_once(':')?;
-        let slot = match metric {
-            "AV" => &mut av,
-            "AC" => &mut ac,
-            "PR" => &mut pr,
-            "UI" => &mut ui,
-            "S" => &mut s,
-            "C" => &mut c,
-            "I" => &mut i,
-            "A" => &mut a,
-            // Temporal and environmental metrics do not change the base score.
-            _ => continue,
-        };
-        *slot = Some(value);
-    }
-    let changed = match s? {
-        "U" => false,
-        "C" => true,
-        _ => return None,
-    };
-    let av = match av? {
-        "N" => 0.85,
-        "A" => 0.62,
-        "L" => 0.55,
-        "P" => 0.2,
-        _ => return None,
-    };
-    let ac = match ac? {
-        "L" => 0.77,
-        "H" => 0.44,
-        _ => return None,
-    };
-    let pr = match (pr?, changed) {
-        ("N", _) => 0.85,
-        ("L", false) => 0.62,
-        ("L", true) => 0.68,
-        ("H", false) => 0.27,
-        ("H", true) => 0.5,
-        _ => return None,
-    };
-    let ui = match ui? {
-        "N" => 0.85,
-        "R" => 0.62,
-        _ => return None,
-    };
-    let cia = |v: Option<&str>| match v? {
-        "H" => Some(0.56),
-        "L" => Some(0.22),
-        "N" => Some(0.0),
-        _ => None,
-    };
-    let (c, i, a) = (cia(c)?, cia(i)?, cia(a)?);
-    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
-    let impact = if changed {
-        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02_f64).powi(15)
+    let vector = kept.join("/");
+    let score = if version == "CVSS:4.0" {
+        vector.parse::<cvss::v4::Vector>().ok()?.score().value()
     } else {
-        6.42 * iss
+        vector.parse::<cvss::v3::Base>().ok()?.score().value()
     };
-    let exploitability = 8.22 * av * ac * pr * ui;
-    if impact <= 0.0 {
-        return Some(0.0);
-    }
-    let raw = if changed {
-        (1.08 * (impact + exploitability)).min(10.0)
-    } else {
-        (impact + exploitability).min(10.0)
-    };
-    Some(roundup(raw))
-}
-
-/// CVSS v3.1 `Roundup`: the smallest number of one decimal that is not below `x`, computed on
-/// integers so that floating-point noise does not round 4.0000001 up to 4.1.
-fn roundup(x: f64) -> f64 {
-    let n = (x * 100_000.0).round();
-    if n % 10_000.0 == 0.0 {
-        n / 100_000.0
-    } else {
-        ((n / 10_000.0).floor() + 1.0) / 10.0
-    }
+    Some(score)
 }
 
 /// The severity table of docs/severity.md, rendered from [`WORDS`], [`SARIF_LEVELS`] and
@@ -346,22 +290,43 @@ mod tests {
             ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O", 9.8),
         ];
         for (vector, want) in cases {
-            assert_eq!(cvss3_base_score(vector), Some(want), "{vector}");
+            assert_eq!(cvss_base_score(vector), Some(want), "{vector}");
         }
     }
 
     #[test]
-    fn other_vectors_have_no_v3_score() {
+    fn cvss4_vectors_score_as_the_first_calculator_does() {
+        // FIRST's CVSS v4.0 calculator gives these base scores.
+        let cases = [
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                9.3,
+            ),
+            // Threat and supplemental metrics are left out of the base score.
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U/S:P",
+                9.3,
+            ),
+        ];
+        for (vector, want) in cases {
+            assert_eq!(cvss_base_score(vector), Some(want), "{vector}");
+        }
+    }
+
+    #[test]
+    fn other_vectors_have_no_score() {
         for v in [
             "AV:N/AC:L/Au:N/C:P/I:P/A:P",
-            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/AV:L",
+            "CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P",
             "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",
             "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
             "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:Q/C:H/I:H/A:H",
             "CVSS:3.1/AVN",
             "",
         ] {
-            assert_eq!(cvss3_base_score(v), None, "{v}");
+            assert_eq!(cvss_base_score(v), None, "{v}");
         }
     }
 

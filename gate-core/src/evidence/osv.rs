@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::{json, Facts, Parsed};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
-use crate::severity::{cvss3_base_score, Severity};
+use crate::severity::{cvss_base_score, Severity};
 use crate::EvidenceError;
 
 /// The top-level keys an OSV-Scanner JSON report may have (detection requires `results` and
@@ -114,7 +114,7 @@ fn finding(
         .severity
         .iter()
         .flatten()
-        .filter_map(|s| s.score.as_deref().and_then(cvss3_base_score))
+        .filter_map(|s| s.score.as_deref().and_then(cvss_base_score))
         .reduce(f64::max);
     let group_score = group
         .and_then(|g| g.max_severity.as_deref())
@@ -130,7 +130,7 @@ fn finding(
             v.severity
                 .iter()
                 .flatten()
-                .find_map(|x| x.score.clone().filter(|sc| cvss3_base_score(sc).is_some())),
+                .find_map(|x| x.score.clone().filter(|sc| cvss_base_score(sc).is_some())),
         ),
         (_, None, Some(s)) => (Severity::from_score(s), Some(format!("max_severity {s}"))),
         (w, None, None) => (Severity::Unknown, w.clone()),
@@ -451,7 +451,7 @@ mod tests {
     fn severity_falls_back_to_the_group_then_unknown() {
         let text = report(
             r#"[{"package":{"name":"x","version":"1","ecosystem":"npm"},
-            "vulnerabilities":[{"id":"A","severity":[{"type":"CVSS_V4","score":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}]},
+            "vulnerabilities":[{"id":"A","severity":[{"type":"CVSS_V2","score":"AV:N/AC:L/Au:N/C:P/I:P/A:P"}]},
               {"id":"B","database_specific":{"severity":"MODERATE"}},
               {"id":"C","database_specific":{"severity":7}},
               {"id":"D","affected":[{"ranges":[{"events":[{"introduced":"0"}]}]}]}],
