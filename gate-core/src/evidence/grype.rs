@@ -16,14 +16,11 @@
 
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
+use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::Severity;
 use crate::EvidenceError;
-
-/// The id given to a match whose vulnerability has no `id`.
-pub const UNKNOWN_ID: &str = "unknown";
 
 /// Read a Grype JSON report.
 pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
@@ -184,10 +181,6 @@ fn fix(fix: Option<Fix>, fixed_in_version: Option<String>) -> (FixState, Vec<Str
         _ => FixState::Unknown,
     };
     (state, versions)
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
 }
 
 // ------------------------------------------------------------------------------------------

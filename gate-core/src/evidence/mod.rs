@@ -393,6 +393,15 @@ pub struct Collected {
 pub const MAX_EVIDENCE_BYTES: u64 = 1 << 30;
 
 /// File name endings considered when walking a folder.
+/// The id of a scanner finding whose tool gave none (every scanner reader uses it, and merging
+/// never joins findings on it).
+pub const UNKNOWN_ID: &str = "unknown";
+
+/// A string field that is present and not blank.
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
 const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml", "sigstore"];
 
 /// Read every evidence argument. A file named explicitly must be of a known kind; a file found

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
+use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::Severity;
 use crate::EvidenceError;
@@ -91,7 +91,7 @@ pub fn read_v2(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             let Via::Advisory(advisory) = via else {
                 continue;
             };
-            let pointer = format!("/vulnerabilities/{}/via/{v}", escape(&key));
+            let pointer = format!("{}/via/{v}", json::push_pointer("/vulnerabilities", &key));
             findings.push(v2_finding(
                 id,
                 pointer,
@@ -123,7 +123,7 @@ fn v2_finding(
     let vid = ghsa
         .clone()
         .or_else(|| npm_id.clone())
-        .unwrap_or_else(|| "unknown".to_owned());
+        .unwrap_or_else(|| UNKNOWN_ID.to_owned());
     let aliases: Vec<String> = npm_id.into_iter().filter(|x| *x != vid).collect();
     let word = non_empty(a.severity.clone());
     let score = a
@@ -216,8 +216,8 @@ pub fn read_v1(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     let doc: V1 = json::parse(text)?;
     let mut findings = Vec::new();
     for (key, a) in doc.advisories {
-        let base = format!("/advisories/{}", escape(&key));
-        let installs = a.findings.clone().unwrap_or_default();
+        let base = json::push_pointer("/advisories", &key);
+        let installs = a.findings.as_deref().unwrap_or_default();
         if installs.is_empty() {
             findings.push(v1_finding(id, base.clone(), &key, &a, None));
         }
@@ -330,14 +330,6 @@ fn npm_purl(name: &str, version: Option<&str>) -> Option<String> {
 }
 
 /// A JSON pointer reference token (RFC 6901): `~` → `~0`, `/` → `~1`.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
-}
-
 // ------------------------------------------------------------------------------------------
 // The typed shapes: only what gate reads. serde skips every other field without building it.
 

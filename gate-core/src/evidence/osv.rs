@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
+use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{cvss_base_score, Severity};
 use crate::EvidenceError;
@@ -34,9 +34,6 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "image_metadata",
     "license_summary",
 ];
-
-/// The id given to a vulnerability without an `id`.
-pub const UNKNOWN_ID: &str = "unknown";
 
 /// Read an OSV-Scanner JSON report.
 pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
@@ -282,10 +279,6 @@ fn first_line(text: &str) -> String {
         .find(|l| !l.is_empty())
         .unwrap_or_default()
         .to_owned()
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
 }
 
 // ------------------------------------------------------------------------------------------

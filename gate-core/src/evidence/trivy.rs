@@ -19,14 +19,11 @@ use std::fmt;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
+use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::Severity;
 use crate::EvidenceError;
-
-/// The id given to an entry without a `VulnerabilityID`.
-pub const UNKNOWN_ID: &str = "unknown";
 
 /// The one SchemaVersion gate reads.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -406,10 +403,6 @@ fn status(s: &str) -> FixState {
         // `unknown`, `under_investigation`, `not_affected` and anything new.
         _ => FixState::Unknown,
     }
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
 }
 
 // ------------------------------------------------------------------------------------------
