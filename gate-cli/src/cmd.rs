@@ -41,7 +41,7 @@ fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
         a.signature.as_deref(),
         &settings,
     )?;
-    if v.identity.is_some() {
+    if v.keyless {
         require_identity_expectations(&settings, &v)?;
     }
     let text = if a.format == args::VerifyFormat::Json {
@@ -73,8 +73,8 @@ fn require_identity_expectations(
         "a keyless (certificate) signature needs the expected signer: give --certificate-identity \
          or --certificate-identity-regexp, and --certificate-oidc-issuer or \
          --certificate-oidc-issuer-regexp (the certificate names identity `{}`, issuer `{}`)",
-        v.identity.as_deref().unwrap_or("?"),
-        v.issuer.as_deref().unwrap_or("?"),
+        v.identity.as_deref().unwrap_or("(none gate can read)"),
+        v.issuer.as_deref().unwrap_or("(none)"),
     )))
 }
 

@@ -175,6 +175,7 @@ fn run(
     };
     let key = match &signer {
         Signer::Certificate { cert, .. } => {
+            out.keyless = true;
             let id = signer_identity(cert);
             out.identity = id.identity;
             out.issuer = id.issuer;

@@ -152,6 +152,8 @@ pub struct Verification {
     pub issuer: Option<String>,
     /// `sha256:<hex>` of the public key (DER), for keyed signatures.
     pub key: Option<String>,
+    /// The signer is a certificate (keyless signing), whatever names the certificate carries.
+    pub keyless: bool,
     /// True when an expected identity and an expected issuer were given to verification and the
     /// certificate matched both (flags or `gate.toml`); a policy can then trust the signer.
     pub signer_checked: bool,
@@ -175,6 +177,7 @@ impl Verification {
             identity: None,
             issuer: None,
             key: None,
+            keyless: false,
             signer_checked: false,
             transparency_log: Vec::new(),
             timestamps: Vec::new(),

@@ -60,8 +60,11 @@ pub struct Authority {
 pub struct TrustedRoot {
     /// Rekor logs.
     pub tlogs: Vec<LogKey>,
-    /// Certificate transparency logs.
+    /// Certificate transparency logs (those whose keys gate can read).
     pub ctlogs: Vec<LogKey>,
+    /// The root lists CT logs, so certificates must carry an SCT from one of them — even when
+    /// none of the listed keys is readable (then no SCT can count, and verification fails).
+    pub ct_required: bool,
     /// Fulcio certificate authorities.
     pub certificate_authorities: Vec<Authority>,
     /// RFC 3161 timestamp authorities.
@@ -238,6 +241,7 @@ impl TrustedRoot {
         Ok(Self {
             tlogs,
             ctlogs,
+            ct_required: !raw.ctlogs.is_empty(),
             certificate_authorities,
             timestamp_authorities,
         })
