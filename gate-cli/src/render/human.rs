@@ -38,7 +38,7 @@ struct ResultDiag {
     level: RuleLevel,
     waived: bool,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<std::sync::Arc<String>>>,
     span: Option<SourceSpan>,
 }
 
@@ -78,15 +78,15 @@ impl miette::Diagnostic for ResultDiag {
     }
 }
 
-/// Evidence files read for quoting, each once.
+/// Evidence files read for quoting, each once and shared by every result that quotes it.
 #[derive(Default)]
-struct Sources(BTreeMap<String, Option<String>>);
+struct Sources(BTreeMap<String, Option<std::sync::Arc<String>>>);
 
 impl Sources {
-    fn get(&mut self, path: &str) -> Option<&String> {
+    fn get(&mut self, path: &str) -> Option<&std::sync::Arc<String>> {
         self.0
             .entry(path.to_owned())
-            .or_insert_with(|| fs_err::read_to_string(path).ok())
+            .or_insert_with(|| fs_err::read_to_string(path).ok().map(std::sync::Arc::new))
             .as_ref()
     }
 }
@@ -239,7 +239,7 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
                     .unwrap_or(0)
                     .max(1);
                 d.span = Some(SourceSpan::from((at, len)));
-                d.source = Some(NamedSource::new(*file, src.clone()));
+                d.source = Some(NamedSource::new(*file, std::sync::Arc::clone(src)));
             }
         }
     }
