@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -175,7 +175,10 @@ pub(crate) fn validate(
     let headers = waiver_headers(text);
     let mut out: Vec<Waiver> = Vec::new();
     for (n, spec) in specs.into_iter().enumerate() {
-        let name = label(text, n);
+        let name = match &spec.id {
+            Some(id) => format!("{} (`{}`)", n + 1, id.get_ref()),
+            None => (n + 1).to_string(),
+        };
         let bad = |span: std::ops::Range<usize>, message: String| {
             let (line, column) = line_col(text, span.start);
             Error::Config {
@@ -462,11 +465,6 @@ pub fn ensure_unique_ids(waivers: &[Waiver]) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// `at` as RFC 3339 (seconds, `Z`).
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]
