@@ -3,7 +3,7 @@
 //!
 //! Not for: parsing; each reader builds [`Dependency`] entries and hands them here.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::input::{Component, Dependency, VexStatement};
 
@@ -36,25 +36,34 @@ pub fn mark_direct(components: &mut [Component], dependencies: &[Dependency], ro
 /// several places) keeping the first appearance's order and dropping repeated targets.
 pub fn merge(dependencies: Vec<Dependency>) -> Vec<Dependency> {
     let mut out: Vec<Dependency> = Vec::with_capacity(dependencies.len());
+    // Per output entry, the targets it already has: one set per node, so a node stated with
+    // many edges in many places (SPDX relationships come one per line) stays linear.
+    let mut targets: Vec<HashSet<String>> = Vec::with_capacity(dependencies.len());
     let mut at: HashMap<String, usize> = HashMap::new();
-    for d in dependencies {
-        match at.get(&d.reference).and_then(|&i| out.get_mut(i)) {
-            Some(existing) => {
-                for t in d.depends_on {
-                    if !existing.depends_on.contains(&t) {
-                        existing.depends_on.push(t);
-                    }
-                }
-            }
+    for Dependency {
+        evidence,
+        reference,
+        depends_on,
+    } in dependencies
+    {
+        let i = match at.get(&reference) {
+            Some(&i) => i,
             None => {
-                at.insert(d.reference.clone(), out.len());
-                let mut seen = BTreeSet::new();
-                let depends_on = d
-                    .depends_on
-                    .into_iter()
-                    .filter(|t| seen.insert(t.clone()))
-                    .collect();
-                out.push(Dependency { depends_on, ..d });
+                at.insert(reference.clone(), out.len());
+                out.push(Dependency {
+                    evidence,
+                    reference,
+                    depends_on: Vec::new(),
+                });
+                targets.push(HashSet::new());
+                out.len() - 1
+            }
+        };
+        if let (Some(entry), Some(seen)) = (out.get_mut(i), targets.get_mut(i)) {
+            for t in depends_on {
+                if seen.insert(t.clone()) {
+                    entry.depends_on.push(t);
+                }
             }
         }
     }
