@@ -50,7 +50,7 @@ pub fn run_case(dir: &Path) -> (bool, String) {
     } else {
         dir.parent().unwrap().join("a.txt")
     };
-    exp.artifact = Some(Artifact::Bytes(fs_err::read(artifact_path).unwrap()));
+    exp.artifact = Some(Artifact::from_bytes(fs_err::read(artifact_path).unwrap()));
     if let Ok(pem) = fs_err::read_to_string(dir.join("key.pub")) {
         match PublicKey::from_pem(&pem) {
             Ok(k) => exp.key = Some(k),
@@ -139,7 +139,7 @@ fn tampering_one_byte_unverifies() {
     exp.issuer = Some(Matcher::Regex(
         regex::Regex::new("^https://token\\.actions\\.").unwrap(),
     ));
-    exp.artifact = Some(Artifact::Bytes(artifact.clone()));
+    exp.artifact = Some(Artifact::from_bytes(artifact.clone()));
     assert!(verify_bundle(&good, &exp).verification.verified);
 
     let flip_b64 = |v: &mut serde_json::Value, ptr: &str, at: usize| {
@@ -165,7 +165,7 @@ fn tampering_one_byte_unverifies() {
     }
     let mut tampered = artifact;
     tampered[0] ^= 0x01;
-    exp.artifact = Some(Artifact::Bytes(tampered));
+    exp.artifact = Some(Artifact::from_bytes(tampered));
     let out = verify_bundle(&good, &exp).verification;
     assert!(!out.verified);
     assert!(out
@@ -285,7 +285,9 @@ fn every_field_removed_or_garbled_never_panics() {
             Err(_) => TrustedRoot::public_good().unwrap(),
         };
         let mut exp = Expectations::new(Arc::new(root));
-        exp.artifact = Some(Artifact::Bytes(fs_err::read(dir.join("a.txt")).unwrap()));
+        exp.artifact = Some(Artifact::from_bytes(
+            fs_err::read(dir.join("a.txt")).unwrap(),
+        ));
         let mut pointers = Vec::new();
         leaf_pointers(&good, String::new(), &mut pointers);
         let mut still_verified = Vec::new();

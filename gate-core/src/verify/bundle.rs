@@ -248,7 +248,7 @@ fn run(
             };
             out.artifact = Some(format!("sha256:{}", hex::encode(&want)));
             let res = match (&key, &exp.artifact) {
-                (PublicKey::Ed25519(_), Some(Artifact::Bytes(bytes))) => {
+                (PublicKey::Ed25519(_), Some(Artifact::Bytes { bytes, .. })) => {
                     key.verify(bytes, signature, None)
                 }
                 _ => key.verify_prehash(&want, signature),

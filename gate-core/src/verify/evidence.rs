@@ -265,7 +265,7 @@ impl Settings {
             (Some(_), Some(_)) => {
                 return Err(usage("give either --artifact or --digest, not both".into()))
             }
-            (Some(p), None) => Some(Artifact::Bytes(fs_err::read(p)?)),
+            (Some(p), None) => Some(Artifact::from_bytes(fs_err::read(p)?)),
             (None, Some(d)) => Some(Artifact::parse_digest(d).map_err(usage)?),
             (None, None) => None,
         };

@@ -61,18 +61,28 @@ impl Matcher {
 /// The artifact a signature is expected to cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Artifact {
-    /// The artifact's bytes.
-    Bytes(Vec<u8>),
+    /// The artifact's bytes (Ed25519 signs them, not a digest), with their digest computed once.
+    Bytes {
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// Their SHA-256.
+        sha256: [u8; 32],
+    },
     /// Only its SHA-256 digest.
     Digest([u8; 32]),
 }
 
 impl Artifact {
+    /// The artifact's bytes; hashed here, once.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        let sha256 = trust_root::sha256(&bytes);
+        Self::Bytes { bytes, sha256 }
+    }
+
     /// The SHA-256 digest.
     pub fn sha256(&self) -> [u8; 32] {
         match self {
-            Self::Bytes(b) => trust_root::sha256(b),
-            Self::Digest(d) => *d,
+            Self::Bytes { sha256, .. } | Self::Digest(sha256) => *sha256,
         }
     }
 
@@ -263,7 +273,7 @@ pub fn verify_detached(signature: &[u8], exp: &Expectations) -> Verification {
             .and_then(dsse::decode_b64)
             .unwrap_or_else(|| signature.to_vec());
         match (key, artifact) {
-            (PublicKey::Ed25519(_), Artifact::Bytes(b)) => key.verify(b, &sig, None),
+            (PublicKey::Ed25519(_), Artifact::Bytes { bytes, .. }) => key.verify(bytes, &sig, None),
             (_, a) => key.verify_prehash(&a.sha256(), &sig),
         }
         .map_err(|e| format!("the signature over the artifact does not verify: {e}"))
@@ -286,7 +296,7 @@ mod tests {
         let sig: p256::ecdsa::Signature = sk.sign(message);
         let mut exp = Expectations::new(Arc::new(TrustedRoot::public_good().unwrap()));
         exp.key = Some(PublicKey::P256(*sk.verifying_key()));
-        exp.artifact = Some(Artifact::Bytes(message.to_vec()));
+        exp.artifact = Some(Artifact::from_bytes(message.to_vec()));
         (exp, sig.to_der().as_bytes().to_vec())
     }
 
@@ -305,7 +315,7 @@ mod tests {
         assert!(!v.verified);
         assert!(v.error.unwrap().contains("does not verify"));
         let mut other = exp.clone();
-        other.artifact = Some(Artifact::Bytes(b"something else".to_vec()));
+        other.artifact = Some(Artifact::from_bytes(b"something else".to_vec()));
         assert!(!verify_detached(&der, &other).verified);
     }
 
@@ -329,14 +339,14 @@ mod tests {
                 cert: None,
             }],
         };
-        exp.artifact = Some(Artifact::Bytes(b"a".to_vec()));
+        exp.artifact = Some(Artifact::from_bytes(b"a".to_vec()));
         let (v, st) = verify_dsse_with_key(&env, &exp);
         assert!(v.verified, "{:?}", v.error);
         assert_eq!(
             st.unwrap().provenance.unwrap().builder_id.as_deref(),
             Some("https://builder")
         );
-        exp.artifact = Some(Artifact::Bytes(b"b".to_vec()));
+        exp.artifact = Some(Artifact::from_bytes(b"b".to_vec()));
         let (v, _) = verify_dsse_with_key(&env, &exp);
         assert!(v.error.unwrap().contains("do not include the artifact"));
         exp.key = None;
