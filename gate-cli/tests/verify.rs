@@ -21,6 +21,9 @@ const MAVEN_DIGEST: &str =
     "sha256:18a114f0a2d8031687d28e5514d7ababe54d641e08fd01d99f22c3f8745caf0a";
 const MAVEN_BUILDER: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_maven_slsa3.yml@refs/tags/v2.1.0";
 const CONFORMANCE: &str = "sigstore/sigstore-conformance/test/assets/bundle-verify";
+/// The sha256 of the conformance suite's `a.txt`, the artifact its bundles sign.
+const A_TXT_DIGEST: &str =
+    "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
 const BEACON: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 
 fn s(p: &Path) -> &str {
@@ -239,22 +242,29 @@ fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
     let dir = c.join("intoto/slsa-verifier/cli/slsa-verifier/testdata/vsa/gce/v1");
     let env = dir.join("gke-gce-pre.bcid-vsa.jsonl");
     let key = dir.join("vsa_signing_public_key.pem");
+    // The summary's subject is a GCE image id, not a sha256: the signature verifies (the reason
+    // given is the subject, checked after it), but it cannot be bound to a digest.
+    let digest = format!("sha256:{}", "0".repeat(64));
     let ok = gate_here(&[
         "verify",
         "--bundle",
         s(&env),
         "--key",
         s(&key),
+        "--digest",
+        &digest,
         "-f",
         "json",
     ]);
     assert_eq!(
         ok.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&ok.stdout)
     );
     let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    let why = v["verification"]["error"].as_str().unwrap();
+    assert!(why.contains("subjects do not include"), "{why}");
     assert_eq!(v["attestations"][0]["vsa"]["result"], "PASSED");
 
     // Re-encode the payload with one byte changed: the signature must no longer verify.
@@ -268,7 +278,15 @@ fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
     doc["payload"] = serde_json::Value::String(b64.encode(payload));
     let tmp = tempfile::tempdir().unwrap();
     let bad = write(&tmp, "vsa.json", &doc.to_string());
-    let out = gate_here(&["verify", "--bundle", &bad, "--key", s(&key)]);
+    let out = gate_here(&[
+        "verify",
+        "--bundle",
+        &bad,
+        "--key",
+        s(&key),
+        "--digest",
+        &digest,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("no signature of the DSSE envelope verifies")
@@ -365,4 +383,237 @@ fn a_keyless_signature_without_an_expected_signer_is_refused_like_cosign() {
     let mut identity_only = base.to_vec();
     identity_only.extend(["--certificate-identity", BEACON]);
     assert_eq!(gate_here(&identity_only).status.code(), Some(2));
+}
+
+/// Issue 9: a signature verified against nothing proved nothing about the release. `gate verify`
+/// without `--artifact`/`--digest` exits 2 and says what to pass, for bundles, DSSE bundles and
+/// detached signatures alike (before the fix it printed `verified`).
+#[test]
+fn verify_without_an_artifact_is_refused_and_says_what_to_pass() {
+    let Some(c) = corpus() else { return };
+    for case in ["happy-path-v0.3", "happy-path-intoto-in-dsse-v3"] {
+        let bundle = c.join(CONFORMANCE).join(case).join("bundle.sigstore.json");
+        let out = gate_here(&[
+            "verify",
+            "--bundle",
+            s(&bundle),
+            "--certificate-identity",
+            BEACON,
+            "--certificate-oidc-issuer",
+            "https://token.actions.githubusercontent.com",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{case}");
+        assert!(out.stdout.is_empty(), "{case}: nothing reads as verified");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--artifact") && err.contains("--digest"),
+            "{case}: {err}"
+        );
+    }
+    let dir = c.join(CONFORMANCE).join("managed-key-happy-path");
+    let out = gate_here(&[
+        "verify",
+        "--signature",
+        s(&dir.join("bundle.sigstore.json")),
+        "--key",
+        s(&dir.join("key.pub")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--artifact"));
+}
+
+/// Issue 9: in `gate check`, a bundle with no artifact or digest to bind it to is listed as not
+/// verified (its claimed digest is not the release's), and the standard policies deny it.
+#[test]
+fn check_denies_a_bundle_bound_to_no_artifact() {
+    let Some(c) = corpus() else { return };
+    let message = c
+        .join(CONFORMANCE)
+        .join("happy-path-v0.3/bundle.sigstore.json");
+    let dsse = c
+        .join(CONFORMANCE)
+        .join("happy-path-intoto-in-dsse-v3/bundle.sigstore.json");
+    let out = gate_here(&["inspect", s(&message), s(&dsse)]);
+    assert_eq!(out.status.code(), Some(0));
+    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for sig in input["signatures"].as_array().unwrap() {
+        assert_eq!(sig["verified"], false, "{sig}");
+        assert_eq!(sig["artifact"], serde_json::Value::Null, "{sig}");
+        let why = sig["error"].as_str().unwrap();
+        assert!(why.contains("no artifact or digest"), "{why}");
+    }
+    assert_eq!(input["attestations"][0]["verified"], false);
+
+    let out = gate_here(&["check", s(&message), s(&dsse), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "deny")
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "signature.unverified")
+            .count(),
+        2,
+        "{codes:?}"
+    );
+    assert!(codes.contains(&"provenance.unverified"), "{codes:?}");
+
+    // The same bundle with its artifact's digest verifies.
+    let out = gate_here(&["inspect", s(&message), "--digest", A_TXT_DIGEST]);
+    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(input["signatures"][0]["verified"], true);
+    assert_eq!(input["signatures"][0]["artifact"], A_TXT_DIGEST);
+}
+
+/// The text of a conformance case's bundle.
+fn bundle_text(c: &Path, case: &str) -> String {
+    fs_err::read_to_string(c.join(CONFORMANCE).join(case).join("bundle.sigstore.json")).unwrap()
+}
+
+/// A happy bundle, edited, written to a temporary file: `gate verify` and `gate check` both refuse
+/// it with exit 2, naming the file and the problem.
+fn refused_both_ways(c: &Path, case: &str, edit: impl Fn(&mut serde_json::Value), want: &str) {
+    let mut doc: serde_json::Value = serde_json::from_str(&bundle_text(c, case)).unwrap();
+    edit(&mut doc);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(&tmp, "edited.sigstore.json", &doc.to_string());
+    refused_text_both_ways(c, &path, want);
+}
+
+fn refused_text_both_ways(c: &Path, path: &str, want: &str) {
+    let artifact = c.join(CONFORMANCE).join("a.txt");
+    let verify = gate_here(&[
+        "verify",
+        "--bundle",
+        path,
+        "--artifact",
+        s(&artifact),
+        "--certificate-identity",
+        BEACON,
+        "--certificate-oidc-issuer",
+        "https://token.actions.githubusercontent.com",
+    ]);
+    let check = gate_here(&["check", path, "--artifact", s(&artifact)]);
+    for (what, out) in [("verify", verify), ("check", check)] {
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{what} {want}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("edited.sigstore.json") && err.contains(want),
+            "{what}: wanted `{want}` in: {err}"
+        );
+    }
+}
+
+/// Issue 9: the bundle format makes content and verification material `oneof`s. A bundle with two
+/// contents (before the fix, the message signature verified and the envelope was ignored), with
+/// none, with two signers, a DSSE envelope with several signatures or an unknown version is
+/// refused, not verified by picking one.
+#[test]
+fn bundles_that_say_two_things_are_refused() {
+    let Some(c) = corpus() else { return };
+    let dsse_text = bundle_text(&c, "happy-path-intoto-in-dsse-v3");
+    let dsse: serde_json::Value = serde_json::from_str(&dsse_text).unwrap();
+    let envelope = dsse["dsseEnvelope"].clone();
+    refused_both_ways(
+        &c,
+        "happy-path-v0.3",
+        |b| b["dsseEnvelope"] = envelope.clone(),
+        "`messageSignature`, `dsseEnvelope` at once",
+    );
+    refused_both_ways(
+        &c,
+        "happy-path-v0.3",
+        |b| {
+            b.as_object_mut().unwrap().remove("messageSignature");
+        },
+        "has none of `messageSignature`, `dsseEnvelope`",
+    );
+    refused_both_ways(
+        &c,
+        "happy-path-v0.3",
+        |b| {
+            let cert = b["verificationMaterial"]["certificate"].clone();
+            b["verificationMaterial"]["x509CertificateChain"] =
+                serde_json::json!({"certificates": [cert]});
+            b["verificationMaterial"]["publicKey"] = serde_json::json!({"hint": "k"});
+        },
+        "`certificate`, `x509CertificateChain`, `publicKey` at once",
+    );
+    refused_both_ways(
+        &c,
+        "happy-path-intoto-in-dsse-v3",
+        |b| {
+            let sig = b["dsseEnvelope"]["signatures"][0].clone();
+            b["dsseEnvelope"]["signatures"] = serde_json::json!([sig.clone(), sig]);
+        },
+        "has 2 signatures",
+    );
+    refused_both_ways(
+        &c,
+        "happy-path-v0.3",
+        |b| b["mediaType"] = "application/vnd.dev.sigstore.bundle+json;version=0.4".into(),
+        "unsupported bundle media type",
+    );
+}
+
+/// Issue 9 family: a bundle that also has an `attestations` key is not npm's attestations
+/// document. Before the fix it was read as one: its own signature vanished and the file gave no
+/// signature at all (so an invalid bundle could not be denied). An attestations document that
+/// lists nothing is refused.
+#[test]
+fn a_bundle_with_an_attestations_key_is_still_a_bundle() {
+    let Some(c) = corpus() else { return };
+    let text = bundle_text(&c, "happy-path-v0.3");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["attestations"] = serde_json::json!([]);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(&tmp, "extra.sigstore.json", &doc.to_string());
+    let out = gate_here(&[
+        "inspect",
+        &path,
+        "--digest",
+        &format!("sha256:{}", "0".repeat(64)),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sigs = input["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 1, "{input}");
+    assert_eq!(sigs[0]["verified"], false);
+
+    let empty = write(&tmp, "npm.json", r#"{"attestations": []}"#);
+    let out = gate_here(&["inspect", &empty]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("npm.json") && err.contains("lists no attestations"),
+        "{err}"
+    );
+}
+
+/// Issue 9 family: serde_json keeps the last of two equal keys; a bundle with a duplicate key at
+/// any depth is refused, so gate never reads a different signature than another verifier would.
+#[test]
+fn duplicate_keys_inside_a_bundle_are_refused() {
+    let Some(c) = corpus() else { return };
+    let text = bundle_text(&c, "happy-path-v0.3");
+    let doubled = text.replacen(
+        "\"signature\":",
+        "\"signature\": \"AAAA\", \"signature\":",
+        1,
+    );
+    assert_ne!(doubled, text);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(&tmp, "edited.sigstore.json", &doubled);
+    refused_text_both_ways(&c, &path, "duplicate JSON key `signature`");
 }

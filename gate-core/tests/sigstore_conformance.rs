@@ -320,3 +320,42 @@ fn every_field_removed_or_garbled_never_panics() {
         assert!(unexpected.is_empty(), "still verify: {unexpected:#?}");
     }
 }
+
+/// Issue 9: every transparency log entry must record this bundle's own signature, signer and
+/// content. A valid entry of another bundle — alone, or beside the bundle's own valid entry —
+/// makes the bundle unverified; an entry is never skipped because another one checked out.
+#[test]
+fn a_log_entry_of_another_bundle_unverifies() {
+    let Some(dir) = cases_dir() else {
+        say!("SKIPPED: sigstore-conformance corpus not present");
+        return;
+    };
+    let read = |case: &str| -> serde_json::Value {
+        let text = fs_err::read_to_string(dir.join(case).join("bundle.sigstore.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let good = read("happy-path-v0.3");
+    let mut exp = Expectations::new(Arc::new(TrustedRoot::public_good().unwrap()));
+    exp.identity = Some(Matcher::Exact(DEFAULT_IDENTITY.into()));
+    exp.issuer = Some(Matcher::Exact(DEFAULT_ISSUER.into()));
+    exp.artifact = Some(Artifact::from_bytes(
+        fs_err::read(dir.join("a.txt")).unwrap(),
+    ));
+    assert!(verify_bundle(&good, &exp).verification.verified);
+    let own = good["verificationMaterial"]["tlogEntries"][0].clone();
+    for other in ["happy-path-v0.2", "happy-path-intoto-in-dsse-v3"] {
+        let foreign = read(other)["verificationMaterial"]["tlogEntries"][0].clone();
+        for entries in [
+            vec![foreign.clone()],
+            vec![own.clone(), foreign.clone()],
+            vec![foreign.clone(), own.clone()],
+        ] {
+            let mut bad = good.clone();
+            bad["verificationMaterial"]["tlogEntries"] = serde_json::Value::Array(entries);
+            let out = verify_bundle(&bad, &exp).verification;
+            assert!(!out.verified, "an entry of {other} was accepted");
+            let why = out.error.unwrap();
+            assert!(why.contains("log entry"), "{other}: {why}");
+        }
+    }
+}

@@ -310,6 +310,79 @@ impl<'de> Visitor<'de> for ValidVisitor {
     }
 }
 
+/// Parse `text` as a JSON value, refusing a duplicate key in any object at any depth.
+///
+/// `serde_json::Value` keeps the last of two equal keys without a word; for signed documents
+/// (Sigstore bundles, DSSE envelopes) that would let gate read a different field than another
+/// verifier does, so they are read through this instead.
+pub fn parse_value_strict(text: &str) -> Result<serde_json::Value, EvidenceError> {
+    serde_json::from_str::<StrictValue>(text)
+        .map(|v| v.0)
+        .map_err(|e| convert(&e, None))
+}
+
+/// A JSON value whose objects have no duplicate keys.
+struct StrictValue(serde_json::Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = StrictValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<StrictValue, E> {
+        Ok(StrictValue(serde_json::Value::String(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<StrictValue, E> {
+        Ok(StrictValue(serde_json::Value::String(v)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<StrictValue, E> {
+        Ok(StrictValue(serde_json::Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<StrictValue, E> {
+        Ok(StrictValue(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<StrictValue, E> {
+        Ok(StrictValue(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<StrictValue, E> {
+        serde_json::Number::from_f64(v)
+            .map(|n| StrictValue(serde_json::Value::Number(n)))
+            .ok_or_else(|| E::custom("JSON number out of range"))
+    }
+    fn visit_unit<E>(self) -> Result<StrictValue, E> {
+        Ok(StrictValue(serde_json::Value::Null))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictValue, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<StrictValue>()?;
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate JSON key `{key}`"
+                )));
+            }
+            out.insert(key, value.0);
+        }
+        Ok(StrictValue(serde_json::Value::Object(out)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrictValue, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element::<StrictValue>()? {
+            out.push(v.0);
+        }
+        Ok(StrictValue(serde_json::Value::Array(out)))
+    }
+}
+
 /// Append one reference token to a JSON pointer (RFC 6901 escaping).
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut s = String::with_capacity(base.len() + token.len() + 1);
@@ -349,6 +422,16 @@ mod tests {
         assert_eq!(p.scalar("n"), Some("3"));
         assert!(p.has("runs"));
         assert_eq!(p.scalar("runs"), None);
+    }
+
+    #[test]
+    fn strict_values_refuse_duplicate_keys_at_any_depth() {
+        let v = parse_value_strict(r#"{"a": [{"b": 1, "c": 2.5}], "d": null}"#).unwrap();
+        assert_eq!(v, serde_json::json!({"a": [{"b": 1, "c": 2.5}], "d": null}));
+        let e = parse_value_strict("{\"a\": {\"b\": 1,\n \"b\": 2}}").unwrap_err();
+        assert!(e.message.contains("duplicate JSON key `b`"), "{e:?}");
+        assert_eq!(e.line, Some(2), "{e:?}");
+        assert!(parse_value_strict(r#"{"a": 1, "a": 1}"#).is_err());
     }
 
     #[test]

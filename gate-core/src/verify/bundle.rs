@@ -42,6 +42,81 @@ pub fn bundle_version(media_type: &str) -> Option<&'static str> {
     }
 }
 
+/// The bundle's structure, checked before anything is verified: a bundle version gate reads, and
+/// exactly one member of each of the format's `oneof`s — the verification material (`certificate`,
+/// `x509CertificateChain` or `publicKey`) and the content (`messageSignature` or `dsseEnvelope`) —
+/// with exactly one signature in a DSSE envelope. A bundle that carries two contents or two
+/// signers says two things at once; gate refuses it rather than pick one. Returns the version.
+pub fn check_shape(bundle: &Value) -> Result<&'static str, String> {
+    if !bundle.is_object() {
+        return Err("a Sigstore bundle is a JSON object".to_owned());
+    }
+    let media_type = match bundle.get("mediaType") {
+        Some(Value::String(m)) => m.as_str(),
+        Some(_) => return Err("the bundle's `mediaType` is not a string".to_owned()),
+        None => return Err("the bundle has no `mediaType`".to_owned()),
+    };
+    let version = bundle_version(media_type).ok_or_else(|| {
+        format!(
+            "unsupported bundle media type `{media_type}` (gate reads bundles v0.1, v0.2 and v0.3)"
+        )
+    })?;
+    let vm = bundle
+        .get("verificationMaterial")
+        .filter(|v| v.is_object())
+        .ok_or("the bundle has no `verificationMaterial` object")?;
+    one_of(
+        vm,
+        &["certificate", "x509CertificateChain", "publicKey"],
+        "the bundle's `verificationMaterial`",
+    )?;
+    let content = one_of(
+        bundle,
+        &["messageSignature", "dsseEnvelope"],
+        "the bundle's content",
+    )?;
+    if content == "dsseEnvelope" {
+        let n = bundle
+            .pointer("/dsseEnvelope/signatures")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if n != 1 {
+            return Err(format!(
+                "the bundle's DSSE envelope has {n} signatures; a bundle carries exactly one"
+            ));
+        }
+    }
+    Ok(version)
+}
+
+/// Exactly one of `keys` is present (and not null) in `v`; which one.
+fn one_of<'k>(v: &Value, keys: &[&'k str], what: &str) -> Result<&'k str, String> {
+    let present: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| v.get(k).is_some_and(|x| !x.is_null()))
+        .collect();
+    match present.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "{what} has none of {}: it must have exactly one",
+            list(keys)
+        )),
+        many => Err(format!(
+            "{what} has {} at once: the bundle format allows exactly one of {}",
+            list(many),
+            list(keys)
+        )),
+    }
+}
+
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Verify a bundle (already parsed as JSON) against the expectations.
 pub fn verify_bundle(bundle: &Value, exp: &Expectations) -> Outcome {
     let mut out = Verification::new("sigstore-bundle");
@@ -111,9 +186,7 @@ fn run(
     out: &mut Verification,
     statement: &mut Option<Statement>,
 ) -> Result<(), String> {
-    let media_type = str_at(bundle, "/mediaType").ok_or("the bundle has no `mediaType`")?;
-    let version = bundle_version(media_type)
-        .ok_or_else(|| format!("unsupported bundle media type `{media_type}`"))?;
+    let version = check_shape(bundle)?;
     out.bundle_version = Some(version.to_owned());
     let vm = bundle
         .get("verificationMaterial")
@@ -204,14 +277,7 @@ fn run(
         };
         Content::Message { digest, signature }
     } else if let Some(env) = bundle.get("dsseEnvelope") {
-        let env = Envelope::from_value(env)?;
-        if env.signatures.len() != 1 {
-            return Err(format!(
-                "the bundle's DSSE envelope has {} signatures; a bundle carries exactly one",
-                env.signatures.len()
-            ));
-        }
-        Content::Dsse(env)
+        Content::Dsse(Envelope::from_value(env)?)
     } else {
         return Err("the bundle has neither a `messageSignature` nor a `dsseEnvelope`".to_owned());
     };
@@ -225,11 +291,14 @@ fn run(
             .unwrap_or_default(),
     };
 
-    // The signature over the artifact or the envelope.
+    // The signature over the artifact or the envelope. Without an expected artifact, what the
+    // bundle itself claims to cover, for the message that says it was not bound to one.
+    let mut claimed: Option<String> = None;
     let signed_digest: Vec<u8> = match &content {
         Content::Message { digest, signature } => {
             let want = match &exp.artifact {
                 Some(a) => {
+                    out.artifact = Some(format!("sha256:{}", hex::encode(a.sha256())));
                     let d = a.sha256().to_vec();
                     if let Some(bd) = digest {
                         if *bd != d {
@@ -246,7 +315,7 @@ fn run(
                     .clone()
                     .ok_or("the bundle states no message digest and no artifact was given")?,
             };
-            out.artifact = Some(format!("sha256:{}", hex::encode(&want)));
+            claimed = Some(format!("sha256:{}", hex::encode(&want)));
             let res = match (&key, &exp.artifact) {
                 (PublicKey::Ed25519(_), Some(Artifact::Bytes { bytes, .. })) => {
                     key.verify(bytes, signature, None)
@@ -280,7 +349,7 @@ fn run(
                         }
                     }
                     None => {
-                        out.artifact = st
+                        claimed = st
                             .subjects
                             .iter()
                             .find_map(|s| s.digest.get("sha256"))
@@ -430,6 +499,9 @@ fn run(
             out.signer_checked = exp.identity.is_some() && exp.issuer.is_some();
         }
         Signer::Key(_) => {}
+    }
+    if exp.artifact.is_none() {
+        return Err(super::unbound(claimed.as_deref()));
     }
     Ok(())
 }
@@ -781,5 +853,107 @@ fn check_body(
         (k, v, Content::Dsse(_)) => Err(format!(
             "the log entry kind {k} {v} cannot record a DSSE envelope"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    type Edit = fn(&mut Value);
+
+    fn bundle() -> Value {
+        json!({
+            "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+            "verificationMaterial": {"certificate": {"rawBytes": "AA=="}, "tlogEntries": []},
+            "messageSignature": {"signature": "AA=="}
+        })
+    }
+
+    #[test]
+    fn a_well_formed_bundle_has_one_content_and_one_signer() {
+        assert_eq!(check_shape(&bundle()), Ok("0.3"));
+        let mut b = bundle();
+        b["verificationMaterial"]["publicKey"] = Value::Null;
+        assert_eq!(
+            check_shape(&b),
+            Ok("0.3"),
+            "null is unset, as protobuf JSON reads it"
+        );
+    }
+
+    /// Issue 9: the bundle's `oneof`s, a DSSE envelope's single signature and its version.
+    #[test]
+    fn bundles_that_say_two_things_are_refused() {
+        let cases: Vec<(Edit, &str)> = vec![
+            (
+                |b| {
+                    b["dsseEnvelope"] =
+                        json!({"payloadType": "t", "payload": "", "signatures": [{"sig": "AA=="}]})
+                },
+                "has `messageSignature`, `dsseEnvelope` at once",
+            ),
+            (
+                |b| {
+                    b.as_object_mut().map(|o| o.remove("messageSignature"));
+                },
+                "has none of `messageSignature`, `dsseEnvelope`",
+            ),
+            (
+                |b| b["verificationMaterial"]["publicKey"] = json!({"hint": "k"}),
+                "has `certificate`, `publicKey` at once",
+            ),
+            (
+                |b| b["verificationMaterial"]["x509CertificateChain"] = json!({"certificates": []}),
+                "has `certificate`, `x509CertificateChain` at once",
+            ),
+            (
+                |b| {
+                    b["verificationMaterial"]
+                        .as_object_mut()
+                        .map(|o| o.remove("certificate"));
+                },
+                "`verificationMaterial` has none of",
+            ),
+            (
+                |b| {
+                    b.as_object_mut().map(|o| o.remove("messageSignature"));
+                    b["dsseEnvelope"] = json!({"payloadType": "t", "payload": "", "signatures": [{"sig": "AA=="}, {"sig": "AQ=="}]});
+                },
+                "has 2 signatures",
+            ),
+            (
+                |b| {
+                    b.as_object_mut().map(|o| o.remove("messageSignature"));
+                    b["dsseEnvelope"] =
+                        json!({"payloadType": "t", "payload": "", "signatures": []});
+                },
+                "has 0 signatures",
+            ),
+            (
+                |b| b["mediaType"] = json!("application/vnd.dev.sigstore.bundle+json;version=0.4"),
+                "unsupported bundle media type",
+            ),
+            (|b| b["mediaType"] = json!(3), "`mediaType` is not a string"),
+            (
+                |b| b["verificationMaterial"] = json!("x"),
+                "no `verificationMaterial` object",
+            ),
+        ];
+        for (edit, want) in cases {
+            let mut b = bundle();
+            edit(&mut b);
+            let e = check_shape(&b).unwrap_err();
+            assert!(e.contains(want), "wanted `{want}`, got: {e}");
+            // Verification refuses it the same way (for callers that skip reading).
+            let exp = Expectations::new(std::sync::Arc::new(
+                super::super::TrustedRoot::public_good().unwrap(),
+            ));
+            let v = verify_bundle(&b, &exp).verification;
+            assert!(!v.verified);
+            assert!(v.error.unwrap().contains(want));
+        }
+        assert!(check_shape(&json!([])).is_err());
     }
 }

@@ -101,9 +101,7 @@ pub fn detect(media_type: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<&'
 
 /// Read one file of these kinds.
 pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>), EvidenceError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        EvidenceError::at(format!("not well-formed JSON: {e}"), e.line(), e.column())
-    })?;
+    let value = crate::evidence::json::parse_value_strict(text)?;
     let source = Source::pointer(id, String::new());
     let mut parsed = Parsed {
         producer: Producer {
@@ -112,7 +110,7 @@ pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>
         },
         ..Parsed::default()
     };
-    if let Some(list) = value.get("attestations").and_then(|a| a.as_array()) {
+    if let Some(list) = npm_attestations(&value)? {
         // npm's attestations document: every entry's `bundle` is a Sigstore bundle.
         let mut items = Vec::new();
         for (i, a) in list.iter().enumerate() {
@@ -120,6 +118,8 @@ pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>
                 .get("bundle")
                 .cloned()
                 .ok_or_else(|| EvidenceError::new(format!("attestations[{i}] has no `bundle`")))?;
+            bundle::check_shape(&b)
+                .map_err(|e| EvidenceError::new(format!("attestations[{i}].bundle: {e}")))?;
             items.push(SignedItem::Bundle {
                 value: b,
                 source: Source::pointer(id, format!("/attestations/{i}/bundle")),
@@ -130,11 +130,8 @@ pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>
     }
     let item = match kind {
         "sigstore-bundle" => {
-            let mt = value
-                .get("mediaType")
-                .and_then(|m| m.as_str())
-                .unwrap_or("");
-            parsed.format_version = bundle::bundle_version(mt).map(str::to_owned);
+            let version = bundle::check_shape(&value).map_err(EvidenceError::new)?;
+            parsed.format_version = Some(version.to_owned());
             SignedItem::Bundle { value, source }
         }
         "dsse" => {
@@ -153,6 +150,30 @@ pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>
         }
     };
     Ok((parsed, vec![item]))
+}
+
+/// The entries of npm's attestations document (`{"attestations": [...]}` and nothing else), or
+/// `None` for any other document. A bundle or envelope that also has an `attestations` key is
+/// not one: its own content must not vanish behind a list.
+fn npm_attestations(
+    value: &serde_json::Value,
+) -> Result<Option<&Vec<serde_json::Value>>, EvidenceError> {
+    let Some(obj) = value.as_object() else {
+        return Ok(None);
+    };
+    if obj.len() != 1 {
+        return Ok(None);
+    }
+    let Some(list) = obj.get("attestations") else {
+        return Ok(None);
+    };
+    match list.as_array() {
+        Some(l) if l.is_empty() => Err(EvidenceError::new(
+            "the attestations document lists no attestations",
+        )),
+        Some(l) => Ok(Some(l)),
+        None => Err(EvidenceError::new("`attestations` is not a list")),
+    }
 }
 
 /// Verification settings from `gate verify` flags or `gate.toml` `[verify]` (cosign's names).
@@ -348,6 +369,14 @@ pub fn verify_file(
     signature: Option<&Path>,
     settings: &Settings,
 ) -> Result<(Verification, Vec<Attestation>), Error> {
+    if settings.artifact.is_none() && settings.digest.is_none() {
+        return Err(usage(
+            "a signature is verified against the artifact it is meant to cover: give --artifact \
+             FILE or --digest sha256:HEX (what a bundle or attestation says it signed proves \
+             nothing about the file you release)"
+                .into(),
+        ));
+    }
     let exp = settings.expectations()?;
     if let Some(sig) = signature {
         let bytes = fs_err::read(sig)?;
@@ -365,13 +394,7 @@ pub fn verify_file(
         path: path.to_owned(),
         problem,
     };
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        wrap(EvidenceError::at(
-            format!("not well-formed JSON: {e}"),
-            e.line(),
-            e.column(),
-        ))
-    })?;
+    let value = crate::evidence::json::parse_value_strict(&text).map_err(wrap)?;
     let has = |k: &str| value.get(k).is_some();
     let kind = detect(value.get("mediaType").and_then(|m| m.as_str()), &has)
         .filter(|k| *k != "in-toto")

@@ -147,14 +147,15 @@ pub struct TlogInfo {
 pub struct Verification {
     /// `sigstore-bundle`, `dsse` or `key-signature`.
     pub kind: String,
-    /// True only when every check held (signature, log, time, chain, expected identity).
+    /// True only when every check held (signature, log, time, chain, expected identity) and the
+    /// signature covers the artifact given to verification.
     pub verified: bool,
     /// Why it is not verified, in words.
     pub error: Option<String>,
     /// The bundle version (`0.1`, `0.2`, `0.3`), for bundles.
     pub bundle_version: Option<String>,
-    /// What the signature covers: `sha256:<hex>` of the artifact (for attestations, the
-    /// expected subject's digest or the first subject's).
+    /// The artifact the signature was checked to cover: `sha256:<hex>` of the artifact or digest
+    /// given to verification. Null when none was given; such a signature is never `verified`.
     pub artifact: Option<String>,
     /// The signer identity (certificate SAN), for certificate signatures.
     pub identity: Option<String>,
@@ -194,6 +195,19 @@ impl Verification {
             source: None,
         }
     }
+}
+
+/// Why a signature that otherwise verifies is not `verified`: no artifact was given to bind it to.
+/// A signature proves that someone signed *something*; only a digest the caller supplies makes it
+/// a statement about the artifact being released (the bundle's own digest or an attestation's own
+/// subject would let any validly signed bundle vouch for any release). `claimed` is what the
+/// signature itself says it covers.
+pub fn unbound(claimed: Option<&str>) -> String {
+    let claim = claimed.map_or_else(String::new, |c| format!(" (it claims to cover {c})"));
+    format!(
+        "the signature checks out, but no artifact or digest was given to bind it to{claim}: pass \
+         --artifact or --digest (or set `artifact` or `digest` under [verify] in gate.toml)"
+    )
 }
 
 /// Verify a DSSE envelope signed with a key (no certificate, no log): at least one signature must
@@ -237,12 +251,14 @@ pub fn verify_dsse_with_key(
                 }
                 None => return Err("the DSSE payload is not an in-toto statement".to_owned()),
             }
-        } else if let Some(st) = &statement {
-            out.artifact = st
-                .subjects
-                .iter()
-                .find_map(|s| s.digest.get("sha256"))
-                .map(|d| format!("sha256:{d}"));
+        } else {
+            let claimed = statement.as_ref().and_then(|st| {
+                st.subjects
+                    .iter()
+                    .find_map(|s| s.digest.get("sha256"))
+                    .map(|d| format!("sha256:{d}"))
+            });
+            return Err(unbound(claimed.as_deref()));
         }
         Ok::<(), String>(())
     })();
@@ -321,24 +337,11 @@ mod tests {
 
     #[test]
     fn keyed_dsse_checks_subject_digest() {
-        let statement = serde_json::json!({
-            "_type": "https://in-toto.io/Statement/v1",
-            "predicateType": "https://slsa.dev/provenance/v1",
-            "subject": [{"name": "a", "digest": {"sha256": hex::encode(trust_root::sha256(b"a"))}}],
-            "predicate": {"runDetails": {"builder": {"id": "https://builder"}}}
-        });
-        let payload = serde_json::to_vec(&statement).unwrap();
-        let pae = dsse::pae("application/vnd.in-toto+json", &payload);
-        let (mut exp, sig) = keyed(&pae);
-        let env = dsse::Envelope {
-            payload_type: "application/vnd.in-toto+json".into(),
-            payload,
-            signatures: vec![dsse::DsseSignature {
-                keyid: String::new(),
-                sig,
-                cert: None,
-            }],
-        };
+        let (mut exp, env) = signed_envelope(
+            b"a",
+            "https://slsa.dev/provenance/v1",
+            serde_json::json!({"runDetails": {"builder": {"id": "https://builder"}}}),
+        );
         exp.artifact = Some(Artifact::from_bytes(b"a".to_vec()));
         let (v, st) = verify_dsse_with_key(&env, &exp);
         assert!(v.verified, "{:?}", v.error);
@@ -352,6 +355,75 @@ mod tests {
         exp.key = None;
         let (v, _) = verify_dsse_with_key(&env, &exp);
         assert!(!v.verified && v.error.unwrap().contains("--key"));
+    }
+
+    /// An in-toto statement about `subject`, in an envelope signed with the test key.
+    fn signed_envelope(
+        subject: &[u8],
+        predicate_type: &str,
+        predicate: serde_json::Value,
+    ) -> (Expectations, dsse::Envelope) {
+        let statement = serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "predicateType": predicate_type,
+            "subject": [{"name": "a", "digest": {"sha256": hex::encode(trust_root::sha256(subject))}}],
+            "predicate": predicate
+        });
+        let payload = serde_json::to_vec(&statement).unwrap();
+        let pae = dsse::pae("application/vnd.in-toto+json", &payload);
+        let (exp, sig) = keyed(&pae);
+        let env = dsse::Envelope {
+            payload_type: "application/vnd.in-toto+json".into(),
+            payload,
+            signatures: vec![dsse::DsseSignature {
+                keyid: String::new(),
+                sig,
+                cert: None,
+            }],
+        };
+        (exp, env)
+    }
+
+    /// Issue 9: a keyed envelope that verifies, with no artifact to bind it to, is not verified
+    /// (before the fix it was, and its own first subject was shown as the artifact).
+    #[test]
+    fn keyed_dsse_without_an_artifact_is_not_verified() {
+        let (mut exp, env) = signed_envelope(b"a", "https://example.com/p", serde_json::json!({}));
+        exp.artifact = None;
+        let (v, st) = verify_dsse_with_key(&env, &exp);
+        assert!(!v.verified);
+        assert_eq!(v.artifact, None);
+        let why = v.error.unwrap();
+        assert!(why.contains("no artifact or digest"), "{why}");
+        assert!(
+            why.contains(&hex::encode(trust_root::sha256(b"a"))),
+            "{why}"
+        );
+        assert!(st.is_some(), "the statement is still listed");
+    }
+
+    /// Issue 9: several signatures on one envelope outside a bundle. As the DSSE protocol says,
+    /// the envelope is accepted when a signature verifies with the expected key; others may be
+    /// other signers' and cannot change what the expected key signed. None verifying: refused.
+    #[test]
+    fn keyed_dsse_with_several_signatures_needs_one_by_the_key() {
+        let (mut exp, mut env) =
+            signed_envelope(b"a", "https://example.com/p", serde_json::json!({}));
+        exp.artifact = Some(Artifact::from_bytes(b"a".to_vec()));
+        let good = env.signatures[0].clone();
+        let mut bad = good.clone();
+        let last = bad.sig.len() - 1;
+        bad.sig[last] ^= 1;
+        env.signatures = vec![bad.clone(), good];
+        let (v, _) = verify_dsse_with_key(&env, &exp);
+        assert!(v.verified, "{:?}", v.error);
+        env.signatures = vec![bad.clone(), bad];
+        let (v, _) = verify_dsse_with_key(&env, &exp);
+        assert!(!v.verified);
+        assert!(v
+            .error
+            .unwrap()
+            .contains("no signature of the DSSE envelope verifies"));
     }
 
     #[test]
