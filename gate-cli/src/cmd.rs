@@ -99,6 +99,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         waivers: a.waivers,
         config: a.config,
         verify: verify_settings(a.verify),
+        eval_threads: None,
     };
     let report = check::run(&opts)?;
     for d in &report.diagnostics {

@@ -35,6 +35,9 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Signature verification expectations from flags; `gate.toml` `[verify]` fills what is unset.
     pub verify: crate::verify::evidence::Settings,
+    /// Policy evaluation threads; `None`: one per core (at most 8). The report is the same
+    /// whatever the count.
+    pub eval_threads: Option<usize>,
 }
 
 /// Parse an RFC 3339 time for `--now`.
@@ -180,6 +183,9 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
         timeout: opts.timeout.unwrap_or(Duration::from_secs(60)),
     };
     let mut engine = PolicyEngine::new(&set, data, &engine_opts)?;
+    if let Some(n) = opts.eval_threads {
+        engine.set_threads(n);
+    }
     let rules_evaluated = engine.rules().len();
     let meta = policy::metadata::MetaIndex::parse(
         set.files.iter().map(|f| (f.path.as_str(), f.text.as_str())),
@@ -207,7 +213,10 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
                 .join(", ")
         )));
     }
-    let evidence_info = input.evidence.clone();
+    // The report lists the evidence by id, so naming the same files in another order gives the
+    // same bytes (`input.evidence` keeps argument order for policies).
+    let mut evidence_info = input.evidence.clone();
+    evidence_info.sort_by(|a, b| a.id.cmp(&b.id));
     let value = input.into_value()?;
     let raw = engine.evaluate(value)?;
     // Freeing a large input value takes as long as building it; let it go off the critical path.

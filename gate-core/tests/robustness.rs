@@ -1,6 +1,6 @@
-//! Damaged evidence never passes and never panics: every real-tool fixture cut short anywhere
-//! before its end is refused with the file named, and every single-byte corruption either reads
-//! or is refused — without a panic.
+//! Damaged evidence never passes: every real-tool fixture cut short anywhere before its end is
+//! refused with the file named. (Byte corruptions of the fixtures, and arbitrary bytes, are
+//! property tests in properties.rs.)
 
 #![allow(
     clippy::unwrap_used,
@@ -45,32 +45,4 @@ fn truncated_fixtures_are_refused_naming_the_file() {
             }
         }
     }
-}
-
-#[test]
-fn corrupted_bytes_never_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut refused = 0;
-    let mut total = 0;
-    for file in common::fixtures() {
-        let bytes = fs_err::read(&file).unwrap();
-        let target = dir.path().join(file.file_name().unwrap());
-        for k in 1..40 {
-            let at = bytes.len() * k / 40;
-            for replacement in [b'"', b'<', b'{', 0u8, 0xff] {
-                let mut damaged = bytes.clone();
-                damaged[at] = replacement;
-                fs_err::write(&target, &damaged).unwrap();
-                total += 1;
-                if read_file(&target, "damaged").is_err() {
-                    refused += 1;
-                }
-            }
-        }
-    }
-    // Most corruptions break the syntax; all of them must come back as a value, not a panic.
-    assert!(
-        refused * 2 > total,
-        "only {refused} of {total} corruptions refused"
-    );
 }

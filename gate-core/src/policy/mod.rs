@@ -139,6 +139,8 @@ pub struct PolicyEngine {
     query: String,
     /// The modules' sources, to quote the line an evaluation error points at.
     files: Vec<PolicyFile>,
+    /// Evaluation threads; `None`: one per core.
+    threads: Option<usize>,
 }
 
 const RULE_NAMES: &[&str] = &["deny", "violation", "warn"];
@@ -180,6 +182,7 @@ impl PolicyEngine {
             rules,
             query,
             files: set.files.clone(),
+            threads: None,
         };
         // Compile now (regorus analyses modules on first evaluation) so compile errors surface
         // before any evidence is judged.
@@ -202,12 +205,20 @@ impl PolicyEngine {
             rules: Vec::new(),
             query: String::new(),
             files: set.files.clone(),
+            threads: None,
         };
         me.engine.set_input(Value::new_object());
         me.engine
             .eval_query("true".to_owned(), false)
             .map_err(|e| compile_error::compile_error(&set.files, e))?;
         Ok(me)
+    }
+
+    /// Evaluate on at most `threads` threads (at least one) instead of one per core. The
+    /// results are the same whatever the count; this is for tests that prove it and for callers
+    /// that share a machine.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = Some(threads.max(1));
     }
 
     /// The rules that will be evaluated.
@@ -227,7 +238,9 @@ impl PolicyEngine {
         // unknown beforehand, so threads taking the next package balance them. Threads are
         // bounded by the cores: each more one costs memory (its stack and its allocator pages)
         // and gains no time.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = self
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let groups = if threads > 1 {
             group_by_package(&self.rules, usize::MAX)
         } else {
