@@ -362,8 +362,8 @@ pub fn verify_all(
 }
 
 /// `gate verify`: verify one bundle or DSSE envelope (or, with `signature`, a detached keyed
-/// signature over the artifact). Unreadable input is an error (exit 2); a signature that does not
-/// verify is an outcome with `verified: false`.
+/// signature over the artifact). No artifact or digest in `settings`, or unreadable input, is an
+/// error (exit 2); a signature that does not verify is an outcome with `verified: false`.
 pub fn verify_file(
     bundle: Option<&Path>,
     signature: Option<&Path>,
