@@ -75,7 +75,8 @@ fn big_gate(c: &mut Criterion) {
     let set = PolicySet::embedded(false);
     let engine_opts = EngineOptions {
         now_ns: now.timestamp_nanos_opt().unwrap_or(i64::MAX),
-        timeout: Duration::from_secs(60),
+        timeout: gate_core::policy::DEFAULT_TIMEOUT,
+        max_memory: gate_core::policy::DEFAULT_MAX_MEMORY,
     };
     group.bench_function("policy_compile", |b| {
         b.iter_with_large_drop(|| {

@@ -136,6 +136,10 @@ pub struct CheckArgs {
     /// Limit on policy evaluation time, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
+    /// Limit on the memory gate holds while policies are evaluated: bytes, or with a unit
+    /// (`512MiB`, `2GiB`; K, M, G are binary too). Default 2GiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
     /// A parameter for policies, in `input.context.params` (repeatable). `commit=SHA` names the
     /// commit being released, `author=LOGIN` the change's author when no PR/MR file says.
     #[arg(long = "param", value_name = "KEY=VALUE")]
@@ -211,4 +215,33 @@ pub struct TestArgs {
     /// Limit on each test's evaluation time, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
+    /// Limit on the memory gate holds while a test is evaluated, as for `gate check`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+}
+
+/// `--max-memory`: a byte count, optionally with a binary unit (`K`/`KiB`, `M`/`MiB`, `G`/`GiB`).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: expected e.g. 512MiB or 2GiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}`: use K/KiB, M/MiB or G/GiB"
+            ))
+        }
+    };
+    match n.checked_mul(factor) {
+        Some(0) => Err("the memory limit must be more than zero".to_owned()),
+        Some(v) => Ok(v),
+        None => Err(format!("`{text}` is too large")),
+    }
 }

@@ -95,6 +95,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
             args::FailOn::Warn => FailOn::Warn,
         },
         timeout: Some(Duration::from_secs(a.timeout)),
+        max_memory: a.max_memory,
         params: parse_params(&a.param)?,
         waivers: a.waivers,
         config: a.config,
@@ -169,6 +170,7 @@ fn test(a: TestArgs) -> Result<ExitCode, Error> {
         engine: EngineOptions {
             now_ns,
             timeout: Duration::from_secs(a.timeout),
+            max_memory: a.max_memory.unwrap_or(policy::DEFAULT_MAX_MEMORY),
         },
         data,
         run,

@@ -10,11 +10,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// gate builds large short-lived trees (the input document and its policy value); mimalloc
-/// allocates and frees them markedly faster than the system allocator. Its v2 (see Cargo.toml)
-/// returns freed memory to the system within 10 ms, so peak RSS follows the live data.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The global allocator is regorus' mimalloc (v2), installed by regorus' `allocator-memory-limits`
+// feature (see the workspace Cargo.toml): it counts live bytes, which is how `--max-memory` is
+// enforced, and like the `mimalloc` crate's v2 it allocates and frees gate's large short-lived
+// trees faster than the system allocator and returns freed memory within 10 ms.
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();

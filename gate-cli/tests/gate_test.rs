@@ -291,7 +291,8 @@ fn compile_errors_quote_the_line_with_a_caret() {
     assert_eq!(check.status.code(), Some(2));
     insta::assert_snapshot!("compile_error_unsafe_var", stderr(&check));
 
-    // regorus finds an unknown function only when it evaluates the call: still quoted.
+    // regorus would find an unknown function only when it evaluates the call; gate refuses it
+    // when compiling, quoted.
     fs_err::write(
         dir.path().join("unknown.rego"),
         "package unknown\n\ndeny contains msg if {\n\tmsg := foo.bar(1)\n}\n",

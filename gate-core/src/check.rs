@@ -24,8 +24,11 @@ pub struct CheckOptions {
     pub now: Option<DateTime<Utc>>,
     /// What fails the verdict.
     pub fail_on: FailOn,
-    /// Wall-clock limit on policy evaluation; `None` means 60 seconds.
+    /// Wall-clock limit on policy evaluation; `None` means [`policy::DEFAULT_TIMEOUT`].
     pub timeout: Option<Duration>,
+    /// Ceiling on the bytes the process holds while policies are evaluated; `None` means
+    /// [`policy::DEFAULT_MAX_MEMORY`].
+    pub max_memory: Option<u64>,
     /// `--param KEY=VALUE` pairs, in `input.context.params` (`commit` and `author` are also
     /// used to settle the release commit and approvals by the author; see docs/evidence/approvals.md).
     pub params: std::collections::BTreeMap<String, String>,
@@ -180,7 +183,8 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let engine_opts = EngineOptions {
         now_ns: now.timestamp_nanos_opt().unwrap_or(i64::MAX),
-        timeout: opts.timeout.unwrap_or(Duration::from_secs(60)),
+        timeout: opts.timeout.unwrap_or(policy::DEFAULT_TIMEOUT),
+        max_memory: opts.max_memory.unwrap_or(policy::DEFAULT_MAX_MEMORY),
     };
     let mut engine = PolicyEngine::new(&set, data, &engine_opts)?;
     if let Some(n) = opts.eval_threads {

@@ -136,6 +136,20 @@ pub enum Error {
     #[diagnostic(transparent)]
     PolicyEvalAt(Box<PolicyEvalAt>),
 
+    /// Evaluating a policy went past a limit: the time limit (`--timeout`) or the memory limit
+    /// (`--max-memory`).
+    #[error("policy evaluation stopped in `{rule}`: {message}")]
+    #[diagnostic(
+        code(gate::policy::limit),
+        help("a policy that needs more may be given it with --timeout or --max-memory; one that loops over a huge range or string is likely a bug")
+    )]
+    PolicyLimit {
+        /// The rules (or the test) being evaluated.
+        rule: String,
+        /// Which limit, and its value.
+        message: String,
+    },
+
     /// A policy produced a result gate cannot understand.
     #[error("`{rule}` produced a result gate cannot read: {message}")]
     #[diagnostic(

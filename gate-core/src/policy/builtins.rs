@@ -22,6 +22,84 @@ use anyhow::{anyhow, bail, Result};
 use regorus::Value;
 use semver::{Comparator, Op, Prerelease, Version, VersionReq};
 
+/// The functions gate registers on every engine (besides regorus' builtins, which
+/// `numbers.range`, `numbers.range_step` and `time.now_ns` replace).
+pub const EXTENSIONS: &[&str] = &[
+    "gate.semver.satisfies",
+    "gate.semver.compare",
+    "gate.semver.valid",
+    "gate.purl.parse",
+    "gate.spdx.satisfies",
+    "gate.spdx.ids",
+];
+
+/// Register `numbers.range` and `numbers.range_step` refusing ranges of more than
+/// `max_elements` elements (instead of reserving memory for all of them first).
+pub fn register_bounded(engine: &mut regorus::Engine, max_elements: u64) -> Result<()> {
+    engine.add_extension(
+        "numbers.range".to_owned(),
+        2,
+        Box::new(move |args: Vec<Value>| {
+            let [a, b] = two(args, "numbers.range")?;
+            let a = integer(&a, "numbers.range", "a")?;
+            let b = integer(&b, "numbers.range", "b")?;
+            range("numbers.range", a, b, 1, max_elements)
+        }),
+    )?;
+    engine.add_extension(
+        "numbers.range_step".to_owned(),
+        3,
+        Box::new(move |args: Vec<Value>| {
+            let [a, b, step] = <[Value; 3]>::try_from(args)
+                .map_err(|a| anyhow!("numbers.range_step: expects 3 arguments, got {}", a.len()))?;
+            let a = integer(&a, "numbers.range_step", "a")?;
+            let b = integer(&b, "numbers.range_step", "b")?;
+            let step = integer(&step, "numbers.range_step", "step")?;
+            if step <= 0 {
+                bail!("numbers.range_step: step must be a positive integer, got {step}");
+            }
+            range("numbers.range_step", a, b, step, max_elements)
+        }),
+    )?;
+    Ok(())
+}
+
+fn integer(v: &Value, f: &str, what: &str) -> Result<i64> {
+    v.as_i64()
+        .map_err(|_| anyhow!("{f}: `{what}` must be an integer, got {v}"))
+}
+
+/// `a` to `b` inclusive by `step` (> 0), downwards when `b < a`, as OPA counts it.
+fn range(f: &str, a: i64, b: i64, step: i64, max_elements: u64) -> Result<Value> {
+    let span = i128::from(b) - i128::from(a);
+    let count = span.unsigned_abs() / u128::from(step.unsigned_abs()) + 1;
+    if count > u128::from(max_elements) {
+        bail!(
+            "{f}({a}, {b}{}) would build {count} numbers, more than the {max_elements} the \
+             memory limit allows (--max-memory)",
+            if step == 1 && f == "numbers.range" {
+                String::new()
+            } else {
+                format!(", {step}")
+            }
+        );
+    }
+    let down = b < a;
+    let values: Vec<Value> = (0..count)
+        .map_while(|k| {
+            let k = i128::try_from(k).ok()?;
+            let offset = k * i128::from(step);
+            let v = if down {
+                i128::from(a) - offset
+            } else {
+                i128::from(a) + offset
+            };
+            i64::try_from(v).ok().map(Value::from)
+        })
+        .collect();
+    Ok(Value::from(values))
+}
+
 /// Register every gate builtin on an engine.
 pub fn register(engine: &mut regorus::Engine) -> Result<()> {
     engine.add_extension(
@@ -379,5 +457,50 @@ bad_type := gate.spdx.satisfies("MIT", "MIT")
             let e = eval(rego, bad).unwrap_err().to_string();
             assert!(e.contains("gate.") || e.contains('`'), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn ranges_count_as_opa_does_and_are_bounded() {
+        let mut e = regorus::Engine::new();
+        register_bounded(&mut e, 1000).unwrap();
+        e.add_policy(
+            "t.rego".into(),
+            "package t\nup := numbers.range(1, 4)\ndown := numbers.range(2, -1)\n\
+             one := numbers.range(7, 7)\nstep := numbers.range_step(0, 10, 4)\n\
+             step_down := numbers.range_step(10, 0, 4)\nedge := numbers.range(9223372036854775806, 9223372036854775807)\n\
+             big := numbers.range(1, 1000000000)\nhuge := numbers.range(-9223372036854775808, 9223372036854775807)\n\
+             big_step := numbers.range_step(0, 999000, 1000)\nzero_step := numbers.range_step(0, 2, 0)\n\
+             fraction := numbers.range(1.5, 3)\n"
+                .into(),
+        )
+        .unwrap();
+        let ints = |v: &[i64]| Value::from(v.iter().map(|&n| Value::from(n)).collect::<Vec<_>>());
+        let mut get = |r: &str| e.eval_rule(format!("data.t.{r}"));
+        assert_eq!(get("up").unwrap(), ints(&[1, 2, 3, 4]));
+        assert_eq!(get("down").unwrap(), ints(&[2, 1, 0, -1]));
+        assert_eq!(get("one").unwrap(), ints(&[7]));
+        assert_eq!(get("step").unwrap(), ints(&[0, 4, 8]));
+        assert_eq!(get("step_down").unwrap(), ints(&[10, 6, 2]));
+        assert_eq!(
+            get("edge").unwrap(),
+            ints(&[9223372036854775806, 9223372036854775807])
+        );
+        // Refused before any memory is reserved (regorus' own reserves 24 GB for `big`).
+        let e1 = get("big").unwrap_err().to_string();
+        assert!(
+            e1.contains("would build 1000000000 numbers, more than the 1000"),
+            "{e1}"
+        );
+        let e2 = get("huge").unwrap_err().to_string();
+        assert!(e2.contains("18446744073709551616 numbers"), "{e2}");
+        assert_eq!(get("big_step").unwrap().as_array().unwrap().len(), 1000);
+        assert!(get("zero_step")
+            .unwrap_err()
+            .to_string()
+            .contains("positive integer"));
+        assert!(get("fraction")
+            .unwrap_err()
+            .to_string()
+            .contains("must be an integer"));
     }
 }

@@ -261,12 +261,15 @@ mod tests {
         let set = super::super::PolicySet {
             files: vec![PolicyFile {
                 path: "u.rego".into(),
-                text: "package u\n\ndeny contains msg if {\n\tmsg := foo.bar(1)\n}\n".into(),
+                text:
+                    "package u\n\ndeny contains msg if {\n\tmsg := gate.purl.parse(\"log4j\")\n}\n"
+                        .into(),
             }],
         };
         let opts = super::super::EngineOptions {
             now_ns: 0,
             timeout: std::time::Duration::from_secs(10),
+            max_memory: super::super::DEFAULT_MAX_MEMORY,
         };
         let mut engine = super::super::PolicyEngine::new(&set, Vec::new(), &opts).unwrap();
         let e = engine.evaluate(regorus::Value::new_object()).unwrap_err();
@@ -274,7 +277,7 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!((at.file.as_str(), at.line), ("u.rego", 4));
-        assert!(at.message.contains("foo.bar"), "{}", at.message);
+        assert!(at.message.contains("gate.purl.parse"), "{}", at.message);
         assert_eq!(
             set.files[0]
                 .text

@@ -4,6 +4,8 @@
 //! Rules judge; they never verify. Results come back as [`RawResult`]s, which the report layer
 //! turns into decisions.
 
+mod analysis;
+mod bounded;
 pub mod builtins;
 mod compile_error;
 mod embedded;
@@ -127,8 +129,26 @@ impl RuleRef {
 pub struct EngineOptions {
     /// What `time.now_ns()` returns.
     pub now_ns: i64,
-    /// Wall-clock limit on one evaluation.
+    /// Wall-clock limit on one evaluation (all of `gate check`'s rules; one `gate test` test).
     pub timeout: Duration,
+    /// Ceiling on the bytes the process holds while policies are evaluated (process-wide: the
+    /// allocator counts every thread). See [`DEFAULT_MAX_MEMORY`].
+    pub max_memory: u64,
+}
+
+/// The default `--max-memory`: 2 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The default `--timeout`: 60 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl EngineOptions {
+    fn limits(&self) -> bounded::Limits {
+        bounded::Limits {
+            timeout: self.timeout,
+            max_memory: self.max_memory,
+        }
+    }
 }
 
 /// Compiled policies, ready to evaluate inputs.
@@ -136,11 +156,11 @@ pub struct EngineOptions {
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleRef>,
-    query: String,
     /// The modules' sources, to quote the line an evaluation error points at.
     files: Vec<PolicyFile>,
     /// Evaluation threads; `None`: one per core.
     threads: Option<usize>,
+    limits: bounded::Limits,
 }
 
 const RULE_NAMES: &[&str] = &["deny", "violation", "warn"];
@@ -175,14 +195,12 @@ impl PolicyEngine {
         if rules.is_empty() {
             return Err(Error::NoRules);
         }
-        let all: Vec<usize> = (0..rules.len()).collect();
-        let query = build_query(&all, &rules);
         let mut me = Self {
             engine,
             rules,
-            query,
             files: set.files.clone(),
             threads: None,
+            limits: opts.limits(),
         };
         // Compile now (regorus analyses modules on first evaluation) so compile errors surface
         // before any evidence is judged.
@@ -203,9 +221,9 @@ impl PolicyEngine {
         let mut me = Self {
             engine,
             rules: Vec::new(),
-            query: String::new(),
             files: set.files.clone(),
             threads: None,
+            limits: opts.limits(),
         };
         me.engine.set_input(Value::new_object());
         me.engine
@@ -228,11 +246,12 @@ impl PolicyEngine {
 
     /// Evaluate every rule against `input`.
     ///
-    /// On a machine with more than one core, rules are split by package into groups; each group
-    /// is one query, so each package still ingests the input once. One thread per core (at
-    /// most [`MAX_EVAL_THREADS`]), each on its own clone of the compiled engine, takes the next
-    /// package until none is left, so packages are judged in parallel and a slow package does
-    /// not hold up the others. Results come back in rule order whatever the timing.
+    /// Rules are split by package; each package is one query, so it ingests the input once. One
+    /// thread per core (at most [`MAX_EVAL_THREADS`]), each on its own clone of the compiled
+    /// engine, takes the next package until none is left, so packages are judged in parallel and
+    /// a slow package does not hold up the others. Results come back in rule order whatever the
+    /// timing. The whole evaluation is under the time and memory limits (see `bounded`); an
+    /// error names the package's rules.
     pub fn evaluate(&mut self, input: Value) -> Result<Vec<RawResult>, Error> {
         // One group per package rather than a fixed split: package costs differ widely and are
         // unknown beforehand, so threads taking the next package balance them. Threads are
@@ -241,79 +260,20 @@ impl PolicyEngine {
         let threads = self
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let groups = if threads > 1 {
-            group_by_package(&self.rules, usize::MAX)
-        } else {
-            Vec::new()
-        };
-        let mut values: Vec<Result<Value, Error>> = Vec::new();
-        if groups.len() <= 1 {
-            self.engine.set_input(input);
-            values.push(eval_group(&mut self.engine, &self.query));
-        } else {
-            // The clones share the input with `self.engine`, which keeps the last reference: the
-            // value is freed with this engine (off the critical path), not when a thread ends.
-            self.engine.set_input(input);
-            let queries: Vec<String> = groups.iter().map(|g| build_query(g, &self.rules)).collect();
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            // After an error (a timeout among them) no thread takes another package: the check
-            // fails anyway, and the time limit stays one limit, not one per package.
-            let failed = std::sync::atomic::AtomicBool::new(false);
-            let work = |mut engine: regorus::Engine| {
-                let mut done = Vec::new();
-                while !failed.load(std::sync::atomic::Ordering::Relaxed) {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(q) = queries.get(i) else { break };
-                    let value = eval_group(&mut engine, q);
-                    if value.is_err() {
-                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    done.push((i, value));
-                }
-                done
-            };
-            let workers: Vec<regorus::Engine> =
-                (0..threads.min(MAX_EVAL_THREADS).min(groups.len()))
-                    .map(|_| self.engine.clone())
-                    .collect();
-            let mut slots: Vec<Option<Result<Value, Error>>> =
-                queries.iter().map(|_| None).collect();
-            let work = &work;
-            let batches: Vec<Vec<(usize, Result<Value, Error>)>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = workers
-                    .into_iter()
-                    .map(|e| scope.spawn(move || work(e)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
-                    .collect()
-            });
-            for (i, v) in batches.into_iter().flatten() {
-                if let Some(slot) = slots.get_mut(i) {
-                    *slot = Some(v);
-                }
-            }
-            // A package left out after another's error counts as no results, so that error is
-            // the one reported.
-            let failed = slots.iter().any(|v| matches!(v, Some(Err(_))));
-            values = slots
-                .into_iter()
-                .map(|v| match v {
-                    Some(v) => v,
-                    None if failed => Ok(Value::Undefined),
-                    None => Err(Error::PolicyEval {
-                        rule: "deny/warn rules".to_owned(),
-                        message: "evaluation thread stopped".to_owned(),
-                    }),
-                })
-                .collect();
-        }
-        let groups = if groups.len() <= 1 {
-            vec![(0..self.rules.len()).collect()]
-        } else {
-            groups
-        };
+        let groups = group_by_package(&self.rules, usize::MAX);
+        // The clones share the input with `self.engine`, which keeps the last reference: the
+        // value is freed with this engine (off the critical path), not when a thread ends.
+        self.engine.set_input(input);
+        let queries: Vec<(String, String)> = groups
+            .iter()
+            .map(|g| (group_label(g, &self.rules), build_query(g, &self.rules)))
+            .collect();
+        let values = bounded::evaluate_all(
+            &self.engine,
+            queries,
+            threads.min(MAX_EVAL_THREADS),
+            self.limits,
+        )?;
         let mut out = Vec::new();
         for (group, value) in groups.iter().zip(values) {
             let value = value.map_err(|e| match e {
@@ -335,20 +295,14 @@ impl PolicyEngine {
 /// The most evaluation threads one check starts (fewer on a machine with fewer cores).
 const MAX_EVAL_THREADS: usize = 8;
 
-/// Evaluate one group's query; the result is an object from rule index to rule value.
-fn eval_group(engine: &mut regorus::Engine, query: &str) -> Result<Value, Error> {
-    let results = engine
-        .eval_query(query.to_owned(), false)
-        .map_err(|e| Error::PolicyEval {
-            rule: "deny/warn rules".to_owned(),
-            message: e.to_string(),
-        })?;
-    Ok(results
-        .result
-        .first()
-        .and_then(|r| r.expressions.first())
-        .map(|e| e.value.clone())
-        .unwrap_or(Value::Undefined))
+/// `data.p.deny, data.p.warn`: the rules one query evaluates, to name them in errors.
+fn group_label(group: &[usize], rules: &[RuleRef]) -> String {
+    group
+        .iter()
+        .filter_map(|&i| rules.get(i))
+        .map(|r| format!("data.{}", r.path()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Rule indices split into at most `n` groups, whole packages per group, balanced by count.
@@ -385,12 +339,7 @@ fn base_engine(
 ) -> Result<regorus::Engine, Error> {
     let mut engine = regorus::Engine::new();
     engine.set_strict_builtin_errors(false);
-    if let Some(limit) = std::num::NonZeroU32::new(1000) {
-        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit: opts.timeout,
-            check_interval: limit,
-        });
-    }
+    // The time limit is set before each evaluation, to what is left of the deadline (`bounded`).
     let now_ns = opts.now_ns;
     engine
         .add_extension(
@@ -404,11 +353,21 @@ fn base_engine(
     builtins::register(&mut engine).map_err(|e| Error::PolicyCompile {
         message: e.to_string(),
     })?;
+    // A range is refused when its elements alone (one value each) would pass the memory limit.
+    let value_size = u64::try_from(std::mem::size_of::<Value>())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    builtins::register_bounded(&mut engine, opts.max_memory / value_size).map_err(|e| {
+        Error::PolicyCompile {
+            message: e.to_string(),
+        }
+    })?;
     for f in &set.files {
         engine
             .add_policy(f.path.clone(), f.text.clone())
             .map_err(|e| compile_error::compile_error(&set.files, e))?;
     }
+    analysis::check(engine.get_modules(), &set.files, builtins::EXTENSIONS)?;
     for d in data {
         engine
             .add_data(d)
@@ -465,6 +424,7 @@ mod tests {
         let opts = EngineOptions {
             now_ns: 1_700_000_000_000_000_000,
             timeout: Duration::from_secs(10),
+            max_memory: DEFAULT_MAX_MEMORY,
         };
         PolicyEngine::new(&set, Vec::new(), &opts)
     }

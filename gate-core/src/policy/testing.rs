@@ -160,10 +160,17 @@ pub fn run(set: &PolicySet, opts: &TestOptions) -> Result<TestRun, Error> {
     let mut tests = Vec::new();
     let mut summary = TestSummary::default();
     for t in selected {
-        // A fresh copy per test: nothing one test computes or breaks is seen by the next.
-        let mut engine = base.engine.clone();
+        // A fresh copy per test: nothing one test computes or breaks is seen by the next. It runs
+        // under the time and memory limits; going past one stops the whole run (exit 2), naming
+        // the test: the limits are the run's, not the test's to fail.
         let started = Instant::now();
-        let value = engine.eval_rule(t.name.clone());
+        let name = t.name.clone();
+        let (mut engine, value) = super::bounded::evaluate_one(
+            &t.name,
+            base.engine.clone(),
+            base.limits,
+            move |engine| engine.eval_rule(name),
+        )?;
         let duration_s = started.elapsed().as_secs_f64();
         let (status, message) = match value {
             Ok(Value::Bool(true)) => (TestStatus::Pass, None),
@@ -176,7 +183,11 @@ pub fn run(set: &PolicySet, opts: &TestOptions) -> Result<TestRun, Error> {
                     v.to_json_str().unwrap_or_else(|_| "a value".to_owned())
                 )),
             ),
-            Err(e) => (TestStatus::Error, Some(format!("{e:#}").trim().to_owned())),
+            Err(e @ Error::PolicyLimit { .. }) => return Err(e),
+            Err(Error::PolicyEval { message, .. }) => {
+                (TestStatus::Error, Some(message.trim().to_owned()))
+            }
+            Err(e) => (TestStatus::Error, Some(e.to_string())),
         };
         match status {
             TestStatus::Pass => summary.passed += 1,
@@ -370,6 +381,7 @@ mod tests {
             engine: EngineOptions {
                 now_ns: 1_700_000_000_000_000_000,
                 timeout: std::time::Duration::from_secs(30),
+                max_memory: super::super::DEFAULT_MAX_MEMORY,
             },
             data: Vec::new(),
             run: None,
