@@ -310,6 +310,74 @@ impl<'de> Visitor<'de> for ValidVisitor {
     }
 }
 
+/// Parse any JSON document into a value, refusing a key that an object repeats (serde_json would
+/// keep the last value silently), with the line and column of the repeat.
+pub fn parse_value(text: &str) -> Result<serde_json::Value, EvidenceError> {
+    serde_json::from_str::<Unique>(text)
+        .map(|u| u.0)
+        .map_err(|e| convert(&e, None))
+}
+
+/// A JSON value whose objects have unique keys.
+struct Unique(serde_json::Value);
+
+impl<'de> Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueVisitor)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> Visitor<'de> for UniqueVisitor {
+    type Value = Unique;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Unique, E> {
+        Ok(Unique(v.into()))
+    }
+    fn visit_unit<E>(self) -> Result<Unique, E> {
+        Ok(Unique(serde_json::Value::Null))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate JSON key `{key}`"
+                )));
+            }
+            let value = map.next_value::<Unique>()?;
+            out.insert(key, value.0);
+        }
+        Ok(Unique(serde_json::Value::Object(out)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element::<Unique>()? {
+            out.push(v.0);
+        }
+        Ok(Unique(serde_json::Value::Array(out)))
+    }
+}
+
 /// Append one reference token to a JSON pointer (RFC 6901 escaping).
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut s = String::with_capacity(base.len() + token.len() + 1);
@@ -379,6 +447,20 @@ mod tests {
         assert_eq!(e.column, Some(20));
         let e = Probe::read("{\"a\": [1e400]}").unwrap_err();
         assert_eq!(e.message, "JSON number out of range");
+    }
+
+    #[test]
+    fn values_refuse_duplicate_keys_at_any_depth() {
+        let e = parse_value("{\"a\": {\"b\": 1,\n \"b\": 2}}").unwrap_err();
+        assert_eq!(e.message, "duplicate JSON key `b`");
+        assert_eq!((e.line, e.column), (Some(2), Some(4)));
+        let v = parse_value(r#"{"a": [{"b": 1}, {"b": 2}], "c": null}"#).unwrap();
+        assert_eq!(v["a"][1]["b"], 2);
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(parse_value(&deep)
+            .unwrap_err()
+            .message
+            .contains("nested deeper"));
     }
 
     #[test]
