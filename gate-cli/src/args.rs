@@ -133,8 +133,8 @@ pub struct CheckArgs {
     /// What fails the verdict: denials only, or warnings too.
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     pub fail_on: FailOn,
-    /// Limit on policy evaluation time, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Limit on policy evaluation time, in seconds (at least 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = timeout_seconds())]
     pub timeout: u64,
     /// A parameter for policies, in `input.context.params` (repeatable). `commit=SHA` names the
     /// commit being released, `author=LOGIN` the change's author when no PR/MR file says.
@@ -208,7 +208,12 @@ pub struct TestArgs {
     /// List passing tests too (human format).
     #[arg(short = 'v', long)]
     pub verbose: bool,
-    /// Limit on each test's evaluation time, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Limit on each test's evaluation time, in seconds (at least 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = timeout_seconds())]
     pub timeout: u64,
+}
+
+/// `--timeout`: whole seconds, at least 1 (zero would end every evaluation before it starts).
+fn timeout_seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..)
 }
