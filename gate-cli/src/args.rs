@@ -133,8 +133,8 @@ pub struct CheckArgs {
     /// What fails the verdict: denials only, or warnings too.
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     pub fail_on: FailOn,
-    /// Limit on policy evaluation time, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Limit on policy evaluation time, in seconds (at least 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = timeout_seconds())]
     pub timeout: u64,
     /// Limit on the memory gate holds while policies are evaluated: bytes, or with a unit
     /// (`512MiB`, `2GiB`; K, M, G are binary too). Default 2GiB.
@@ -212,8 +212,8 @@ pub struct TestArgs {
     /// List passing tests too (human format).
     #[arg(short = 'v', long)]
     pub verbose: bool,
-    /// Limit on each test's evaluation time, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Limit on each test's evaluation time, in seconds (at least 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = timeout_seconds())]
     pub timeout: u64,
     /// Limit on the memory gate holds while a test is evaluated, as for `gate check`.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -244,4 +244,9 @@ fn parse_size(text: &str) -> Result<u64, String> {
         Some(v) => Ok(v),
         None => Err(format!("`{text}` is too large")),
     }
+}
+
+/// `--timeout`: whole seconds, at least 1 (zero would end every evaluation before it starts).
+fn timeout_seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..)
 }

@@ -1,10 +1,12 @@
 //! One function per subcommand: arguments in, gate-core call, rendered output, exit code out.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use gate_core::check::{self, CheckOptions};
+use gate_core::files;
 use gate_core::report::{FailOn, Verdict};
 use gate_core::Error;
 
@@ -84,37 +86,105 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         .iter()
         .map(|o| parse_output(o))
         .collect::<Result<Vec<_>, _>>()?;
-    let now = a.now.as_deref().map(check::parse_now).transpose()?;
     let opts = CheckOptions {
         evidence: a.evidence,
         policies: a.policy,
         data: a.data,
-        now,
+        now: None,
         fail_on: match a.fail_on {
             args::FailOn::Deny => FailOn::Deny,
             args::FailOn::Warn => FailOn::Warn,
         },
         timeout: Some(Duration::from_secs(a.timeout)),
         max_memory: a.max_memory,
-        params: parse_params(&a.param)?,
+        params: std::collections::BTreeMap::new(),
         waivers: a.waivers,
         config: a.config,
         verify: verify_settings(a.verify),
         eval_threads: None,
     };
-    let report = check::run(&opts)?;
+    let inputs = check::input_files(&opts);
+    let result = (|| {
+        let opts = CheckOptions {
+            now: a.now.as_deref().map(check::parse_now).transpose()?,
+            params: parse_params(&a.param)?,
+            ..opts.clone()
+        };
+        check_and_write(&opts, a.format, &outputs, &inputs)
+    })();
+    if result.is_err() {
+        remove_stale_reports(&outputs, &inputs);
+    }
+    result
+}
+
+/// Refuse outputs that name one file twice or name an input, run the check, write the outputs.
+fn check_and_write(
+    opts: &CheckOptions,
+    format: Format,
+    outputs: &[Output],
+    inputs: &[PathBuf],
+) -> Result<ExitCode, Error> {
+    for (i, out) in outputs.iter().enumerate() {
+        let place = files::place(&out.path);
+        if let Some(other) = outputs
+            .iter()
+            .take(i)
+            .find(|o| files::place(&o.path) == place || files::same_file(&o.path, &out.path))
+        {
+            return Err(Error::Usage(format!(
+                "-o `{}` and -o `{}` write the same file: give each output its own path",
+                other.spec, out.spec
+            )));
+        }
+        if let Some(input) = inputs.iter().find(|i| files::same_file(&out.path, i)) {
+            return Err(Error::Usage(format!(
+                "-o `{}` would overwrite `{}`, one of this check's inputs: write the report \
+                 elsewhere",
+                out.spec,
+                input.display()
+            )));
+        }
+    }
+    let report = check::run(opts)?;
     for d in &report.diagnostics {
         render::diagnostic(d);
     }
-    for (format, path) in &outputs {
-        fs_err::write(path, render::to_string(&report, *format))?;
+    for out in outputs {
+        fs_err::write(&out.path, render::to_file_string(&report, out.format))?;
     }
-    let text = render::to_string(&report, a.format);
+    let text = render::to_string(&report, format);
     write_stdout(&text)?;
     Ok(match report.verdict {
         Verdict::Pass => ExitCode::SUCCESS,
         Verdict::Fail => ExitCode::from(1),
     })
+}
+
+/// A check that cannot reach a verdict writes no report; a report an earlier run left at an `-o`
+/// path is removed, so that no earlier verdict is taken for this run's. Only a regular file gate
+/// recognises as its own report of that format is removed, and never one of the inputs.
+fn remove_stale_reports(outputs: &[Output], inputs: &[PathBuf]) {
+    for out in outputs {
+        if inputs.iter().any(|i| files::same_file(&out.path, i)) {
+            continue;
+        }
+        let Ok(text) = files::read_to_string(&out.path, files::Input::Evidence) else {
+            continue;
+        };
+        if render::is_report(&text, out.format) {
+            match fs_err::remove_file(&out.path) {
+                Ok(()) => render::notice(&format!(
+                    "removed `{}`, a report of an earlier run: this run reached no verdict",
+                    out.path.display()
+                )),
+                Err(e) => render::notice(&format!(
+                    "could not remove `{}`, a report of an earlier run: {e}",
+                    out.path.display()
+                )),
+            }
+        }
+    }
 }
 
 fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
@@ -220,7 +290,15 @@ fn parse_params(specs: &[String]) -> Result<std::collections::BTreeMap<String, S
     Ok(out)
 }
 
-fn parse_output(spec: &str) -> Result<(Format, std::path::PathBuf), Error> {
+/// One `-o FORMAT=PATH`.
+#[derive(Debug)]
+struct Output {
+    spec: String,
+    format: Format,
+    path: PathBuf,
+}
+
+fn parse_output(spec: &str) -> Result<Output, Error> {
     let (format, path) = spec.split_once('=').ok_or_else(|| {
         Error::Usage(format!(
             "-o `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
@@ -235,7 +313,14 @@ fn parse_output(spec: &str) -> Result<(Format, std::path::PathBuf), Error> {
             )))
         }
     };
-    Ok((format, path.into()))
+    if path.is_empty() {
+        return Err(Error::Usage(format!("-o `{spec}`: the path is empty")));
+    }
+    Ok(Output {
+        spec: spec.to_owned(),
+        format,
+        path: path.into(),
+    })
 }
 
 fn write_stdout(text: &str) -> Result<(), Error> {

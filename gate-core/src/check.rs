@@ -43,6 +43,38 @@ pub struct CheckOptions {
     pub eval_threads: Option<usize>,
 }
 
+/// Every file a check with these options reads, listed without reading evidence or policies:
+/// evidence (folders walked), policies (folders walked), data, waivers, `gate.toml`, and the
+/// trusted root, key and artifact that the flags or `gate.toml` `[verify]` name. Best effort: a
+/// path that cannot be listed is left out (the check itself then fails on it). `gate check` uses
+/// it to refuse an output that would overwrite an input.
+pub fn input_files(opts: &CheckOptions) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for arg in &opts.evidence {
+        if let Ok(listed) = evidence::list(std::slice::from_ref(arg)) {
+            out.extend(listed.files.into_iter().map(|(path, _)| path));
+        }
+    }
+    for p in &opts.policies {
+        out.extend(policy::rego_files(p).unwrap_or_default());
+    }
+    out.extend(opts.data.iter().cloned());
+    out.extend(opts.waivers.iter().cloned());
+    out.extend(opts.config.iter().cloned());
+    let mut settings = vec![opts.verify.clone()];
+    if let Some(loaded) = opts
+        .config
+        .as_deref()
+        .and_then(|c| crate::config::Config::load(c).ok())
+    {
+        settings.push(loaded.verify);
+    }
+    for s in settings {
+        out.extend([s.trusted_root, s.key, s.artifact].into_iter().flatten());
+    }
+    out
+}
+
 /// Parse an RFC 3339 time for `--now`.
 pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Error> {
     DateTime::parse_from_rfc3339(s)

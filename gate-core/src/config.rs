@@ -54,7 +54,7 @@ impl Config {
 
 /// A configuration file's text; a file that is not UTF-8 is an error naming it.
 pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = fs_err::read(path)?;
+    let bytes = crate::files::read(path, crate::files::Input::Config)?;
     String::from_utf8(bytes).map_err(|e| Error::Config {
         path: path.to_owned(),
         problem: EvidenceError::new(format!("not UTF-8 text: {e}")),
@@ -162,6 +162,25 @@ expires = 2026-12-31
         assert!(e.contains("unknown field `colour`"), "{e}");
         let e = load("[[waiver]\n").unwrap_err().to_string();
         assert!(e.contains("gate.toml:1:"), "{e}");
+    }
+
+    /// Nesting TOML cannot bound with its own recursion guard (dotted keys and table headers
+    /// build one table per segment) is refused too, quickly and without exhausting the stack.
+    #[test]
+    fn deeply_dotted_toml_is_refused() {
+        let deep = vec!["a"; 100_000].join(".");
+        for text in [
+            format!("[{deep}]\nx = 1\n"),
+            format!("{deep} = 1\n"),
+            format!("[[{deep}]]\n"),
+            format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+            format!("x = {}1{}\n", "{a = ".repeat(100_000), "}".repeat(100_000)),
+        ] {
+            let started = std::time::Instant::now();
+            let e = load(&text).unwrap_err();
+            assert!(matches!(e, Error::Config { .. }), "{e}");
+            assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@ use serde::Serialize;
 pub enum Code {
     /// A JUnit suite's `tests`/`failures`/`errors` attributes disagree with its test cases.
     JunitCountMismatch,
-    /// A file found while walking a folder is of no kind gate reads; it was skipped.
+    /// A file found while walking a folder is of no kind gate reads, or a file or folder there is
+    /// hidden (its name starts with `.`); it was skipped.
     SkippedUnknownFile,
     /// A value gate expected was missing, so a default was used.
     MissingValue,
@@ -57,7 +58,9 @@ impl Code {
             Code::JunitCountMismatch => {
                 "a JUnit suite's failure/error attributes claim more than its test cases show"
             }
-            Code::SkippedUnknownFile => "a file found while walking a folder was not evidence",
+            Code::SkippedUnknownFile => {
+                "a file found while walking a folder was not evidence, or was hidden"
+            }
             Code::MissingValue => "an expected value was missing and a default was used",
             Code::WaiverExpired => "a waiver is past its expiry and no longer waives anything",
             Code::WaiverUnused => "a waiver matched no result and can be removed",

@@ -68,6 +68,17 @@ pub enum Error {
     #[diagnostic(code(gate::io))]
     Io(#[from] std::io::Error),
 
+    /// A file gate was given is not one it reads: not a regular file (a FIFO, a device, a
+    /// folder where a file is needed), larger than the limit for its kind, or not UTF-8 text.
+    #[error("{}: {}", display_location(path, problem.line, problem.column), problem.message)]
+    #[diagnostic(code(gate::io))]
+    File {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong.
+        problem: EvidenceError,
+    },
+
     /// A policy file failed to parse or compile.
     #[error("policy does not compile: {message}")]
     #[diagnostic(code(gate::policy::compile))]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod evidence;
+pub mod files;
 pub mod findings;
 pub mod input;
 pub mod license;

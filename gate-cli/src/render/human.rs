@@ -2,9 +2,13 @@
 //! evidence line quoted where the source has a line), remediation; then a one-line summary.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use gate_core::diagnostic::Diagnostic as Note;
 use gate_core::evidence::locate::locate;
+use gate_core::evidence::text::LineStarts;
+use gate_core::files::{self, Input};
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, ResultEntry, Verdict};
 use gate_core::waiver::{WaiverOutcome, WaiverStatus};
@@ -16,6 +20,9 @@ use miette::{
 /// Warnings shown in full before the rest are counted.
 const MAX_WARNINGS_SHOWN: usize = 20;
 
+/// Lines quoted before and after the line a result points at.
+const CONTEXT_LINES: usize = 2;
+
 /// Evidence lines longer than this (minified JSON, one-line XML) are not quoted.
 const MAX_QUOTED_LINE: usize = 240;
 
@@ -26,7 +33,7 @@ fn handler(color: bool) -> GraphicalReportHandler {
         GraphicalTheme::unicode_nocolor()
     };
     GraphicalReportHandler::new_themed(theme)
-        .with_context_lines(2)
+        .with_context_lines(CONTEXT_LINES)
         .with_wrap_lines(false)
 }
 
@@ -38,7 +45,7 @@ struct ResultDiag {
     level: RuleLevel,
     waived: bool,
     help: Option<String>,
-    source: Option<NamedSource<std::sync::Arc<String>>>,
+    source: Option<NamedSource<Excerpt>>,
     span: Option<SourceSpan>,
 }
 
@@ -78,31 +85,85 @@ impl miette::Diagnostic for ResultDiag {
     }
 }
 
-/// Evidence files read for quoting, each once and shared by every result that quotes it.
+/// An evidence file read for quoting: its text and where its lines start, both built once.
+#[derive(Debug)]
+struct Quotable {
+    text: String,
+    lines: LineStarts,
+}
+
+/// Evidence files read for quoting, each read and indexed once and shared by every result that
+/// quotes it.
 #[derive(Default)]
-struct Sources(BTreeMap<String, Option<std::sync::Arc<String>>>);
+struct Sources {
+    files: BTreeMap<String, Option<Arc<Quotable>>>,
+    /// How many files were read and indexed (a test counts them).
+    indexed: usize,
+}
 
 impl Sources {
-    fn get(&mut self, path: &str) -> Option<&std::sync::Arc<String>> {
-        self.0
-            .entry(path.to_owned())
-            .or_insert_with(|| fs_err::read_to_string(path).ok().map(std::sync::Arc::new))
-            .as_ref()
+    fn get(&mut self, path: &str) -> Option<&Arc<Quotable>> {
+        if !self.files.contains_key(path) {
+            let read = files::read_to_string(Path::new(path), Input::Evidence).ok();
+            let quotable = read.map(|text| {
+                self.indexed += 1;
+                let lines = LineStarts::new(&text);
+                Arc::new(Quotable { text, lines })
+            });
+            self.files.insert(path.to_owned(), quotable);
+        }
+        self.files.get(path).and_then(Option::as_ref)
     }
 }
 
-/// Byte offset of a 1-based line and column.
-fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
-    let mut start = 0;
-    for _ in 1..line {
-        start += text.get(start..)?.find('\n')? + 1;
+/// The lines around a quoted place, handed to miette instead of the whole file: miette finds a
+/// span's line by scanning its source from the top, which for many results from one large file
+/// would be quadratic.
+#[derive(Debug)]
+struct Excerpt {
+    /// Whole lines of the file.
+    text: String,
+    /// 0-based line number of the first of them.
+    first_line: usize,
+}
+
+impl Excerpt {
+    /// Lines `line - CONTEXT_LINES ..= line + CONTEXT_LINES` (1-based `line`), and the span of
+    /// `len` bytes at `offset` (in the file) moved into them.
+    fn around(q: &Quotable, line: usize, offset: usize, len: usize) -> Option<(Self, SourceSpan)> {
+        let first = line.saturating_sub(CONTEXT_LINES).max(1);
+        let start = q.lines.line_range(&q.text, first)?.start;
+        let end = (first..=line + CONTEXT_LINES)
+            .map_while(|l| q.lines.line_range(&q.text, l))
+            .last()
+            .map_or(start, |r| r.end);
+        let text = q.text.get(start..end)?.to_owned();
+        let at = offset.checked_sub(start)?;
+        let len = len.min(text.len().saturating_sub(at)).max(1);
+        let excerpt = Self {
+            text,
+            first_line: first - 1,
+        };
+        Some((excerpt, SourceSpan::from((at, len))))
     }
-    let rest = text.get(start..)?;
-    let col = rest
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(rest.len(), |(i, _)| i);
-    Some(start + col)
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count() + self.first_line,
+        )))
+    }
 }
 
 /// Positions of JSON-pointer sources, resolved once per file: `(file, pointer) → (line, column)`.
@@ -125,11 +186,11 @@ fn resolve(results: &[&ResultEntry], sources: &mut Sources) -> Positions {
     }
     let mut out = Positions::new();
     for (file, pointers) in wanted {
-        let Some(text) = sources.get(&file) else {
+        let Some(q) = sources.get(&file) else {
             continue;
         };
         let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
-        for (pointer, at) in locate(text, &refs) {
+        for (pointer, at) in locate(&q.text, &refs) {
             out.insert((file.clone(), pointer), at);
         }
     }
@@ -229,17 +290,21 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
         ..
     }) = places.first()
     {
-        if let Some(src) = sources.get(file) {
-            let text_line = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        if let Some(q) = sources.get(file) {
+            let text_line = q.lines.line(&q.text, *line).unwrap_or("");
             let short = text_line.chars().count() <= MAX_QUOTED_LINE;
-            if let Some(at) = offset(src, *line, column.unwrap_or(1)).filter(|_| short) {
-                let len = src
+            let at = q.lines.offset(&q.text, *line, column.unwrap_or(1));
+            if let Some(at) = at.filter(|_| short) {
+                let len = q
+                    .text
                     .get(at..)
                     .and_then(|s| s.find(['\n', ' ', '>']))
                     .unwrap_or(0)
                     .max(1);
-                d.span = Some(SourceSpan::from((at, len)));
-                d.source = Some(NamedSource::new(*file, std::sync::Arc::clone(src)));
+                if let Some((excerpt, span)) = Excerpt::around(q, *line, at, len) {
+                    d.span = Some(span);
+                    d.source = Some(NamedSource::new(*file, excerpt));
+                }
             }
         }
     }
@@ -248,9 +313,12 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
 
 /// The whole report as text.
 pub fn render(report: &Report, color: bool) -> String {
+    render_with(report, color, &mut Sources::default())
+}
+
+fn render_with(report: &Report, color: bool, sources: &mut Sources) -> String {
     let handler = handler(color);
     let mut out = String::new();
-    let mut sources = Sources::default();
     let mut warnings_shown = 0;
     let mut shown: Vec<&ResultEntry> = Vec::new();
     for r in &report.results {
@@ -262,9 +330,9 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         shown.push(r);
     }
-    let positions = resolve(&shown, &mut sources);
+    let positions = resolve(&shown, sources);
     for r in shown {
-        let d = diag(r, &mut sources, &positions);
+        let d = diag(r, sources, &positions);
         if !out.is_empty() {
             out.push('\n');
         }
@@ -390,12 +458,13 @@ fn quoted(err: &Error) -> Option<Quoted<'_>> {
         return None;
     };
     let (line, column) = (problem.line?, problem.column.unwrap_or(1));
-    let text = fs_err::read_to_string(path).ok()?;
-    let text_line = text.lines().nth(line.saturating_sub(1))?;
+    let text = files::read_to_string(path, Input::Evidence).ok()?;
+    let lines = LineStarts::new(&text);
+    let text_line = lines.line(&text, line)?;
     if text_line.chars().count() > MAX_QUOTED_LINE {
         return None;
     }
-    let at = offset(&text, line, column)?;
+    let at = lines.offset(&text, line, column)?;
     Some(Quoted {
         err,
         source: NamedSource::new(path.display().to_string(), text),
@@ -409,5 +478,75 @@ pub fn note(d: &Note) -> String {
         (Some(p), Some(l)) => format!("note[{}]: {p}:{l}: {}\n", d.code.as_str(), d.message),
         (Some(p), None) => format!("note[{}]: {p}: {}\n", d.code.as_str(), d.message),
         _ => format!("note[{}]: {}\n", d.code.as_str(), d.message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gate_core::report::Summary;
+
+    fn result(file: &str, line: usize) -> ResultEntry {
+        ResultEntry {
+            level: RuleLevel::Deny,
+            code: "tests.failed".into(),
+            subject: format!("case{line}"),
+            rule: "gate.tests.deny".into(),
+            message: format!("case {line} failed"),
+            severity: None,
+            title: None,
+            remediation: None,
+            evidence: vec![serde_json::json!({"evidence": file, "line": line, "column": 3})],
+            effective_on: None,
+            waived_by: None,
+            waiver_expired: None,
+        }
+    }
+
+    /// Rendering many results from one large file reads and indexes the file once and hands
+    /// miette only the lines around each place, so the work grows with the results shown, not
+    /// with results times file size.
+    #[test]
+    fn each_quoted_file_is_indexed_once_and_quoted_by_excerpt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.tap");
+        let text: String = (1..=20_000).map(|i| format!("  line {i}\n")).collect();
+        fs_err::write(&path, &text).unwrap();
+        let file = path.to_str().unwrap();
+        let lines = [19_990, 3, 10_000, 1, 20_000];
+        let report = Report {
+            schema_version: 1,
+            verdict: Verdict::Fail,
+            summary: Summary {
+                deny: lines.len(),
+                ..Summary::default()
+            },
+            results: lines.iter().map(|&l| result(file, l)).collect(),
+            waivers: vec![],
+            evidence: vec![],
+            policies: vec![],
+            diagnostics: vec![],
+            now: "2026-11-28T12:00:00Z".into(),
+        };
+        let mut sources = Sources::default();
+        let out = render_with(&report, false, &mut sources);
+        assert_eq!(sources.indexed, 1, "the file is read and indexed once");
+        for l in lines {
+            assert!(
+                out.contains(&format!("{l} │   line {l}")),
+                "line {l} quoted:\n{out}"
+            );
+        }
+        // What miette is given for one result: the five lines around it, not the whole file.
+        let d = diag(&report.results[0], &mut sources, &Positions::new());
+        let excerpt = d.source.as_ref().unwrap().inner();
+        assert_eq!(excerpt.text.lines().count(), 5, "{}", excerpt.text);
+        assert_eq!(excerpt.first_line, 19_987);
+        let span = d.span.unwrap();
+        assert_eq!(
+            excerpt.text.get(span.offset()..span.offset() + span.len()),
+            Some("line")
+        );
+        assert_eq!(sources.indexed, 1);
     }
 }

@@ -233,6 +233,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
 }
 
 fn parse_yaml(text: &str) -> Result<Document, EvidenceError> {
+    super::yaml::check_depth(text)?;
     let de = yaml_serde::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Document>(de).map_err(|e| {
         let path = e.path().to_string();

@@ -314,8 +314,9 @@ impl<'de> Visitor<'de> for ValidVisitor {
 ///
 /// `serde_json::Value` keeps the last of two equal keys without a word; for signed documents
 /// (Sigstore bundles, DSSE envelopes) that would let gate read a different field than another
-/// verifier does, so they are read through this instead.
-pub fn parse_value_strict(text: &str) -> Result<serde_json::Value, EvidenceError> {
+/// verifier does, and for `-d` data a different setting than its author meant, so they are read
+/// through this instead. The error gives the line and column of the repeat.
+pub fn parse_value(text: &str) -> Result<serde_json::Value, EvidenceError> {
     serde_json::from_str::<StrictValue>(text)
         .map(|v| v.0)
         .map_err(|e| convert(&e, None))
@@ -425,16 +426,6 @@ mod tests {
     }
 
     #[test]
-    fn strict_values_refuse_duplicate_keys_at_any_depth() {
-        let v = parse_value_strict(r#"{"a": [{"b": 1, "c": 2.5}], "d": null}"#).unwrap();
-        assert_eq!(v, serde_json::json!({"a": [{"b": 1, "c": 2.5}], "d": null}));
-        let e = parse_value_strict("{\"a\": {\"b\": 1,\n \"b\": 2}}").unwrap_err();
-        assert!(e.message.contains("duplicate JSON key `b`"), "{e:?}");
-        assert_eq!(e.line, Some(2), "{e:?}");
-        assert!(parse_value_strict(r#"{"a": 1, "a": 1}"#).is_err());
-    }
-
-    #[test]
     fn probe_refuses_duplicate_top_level_keys() {
         let e = Probe::read("{\"a\":1,\n\"a\":2}").unwrap_err();
         assert!(e.message.contains("duplicate JSON key `a`"), "{e:?}");
@@ -462,6 +453,21 @@ mod tests {
         assert_eq!(e.column, Some(20));
         let e = Probe::read("{\"a\": [1e400]}").unwrap_err();
         assert_eq!(e.message, "JSON number out of range");
+    }
+
+    #[test]
+    fn values_refuse_duplicate_keys_at_any_depth() {
+        let e = parse_value("{\"a\": {\"b\": 1,\n \"b\": 2}}").unwrap_err();
+        assert_eq!(e.message, "duplicate JSON key `b`");
+        assert_eq!((e.line, e.column), (Some(2), Some(4)));
+        let v = parse_value(r#"{"a": [{"b": 1}, {"b": 2.5}], "c": null}"#).unwrap();
+        assert_eq!(v, serde_json::json!({"a": [{"b": 1}, {"b": 2.5}], "c": null}));
+        assert!(parse_value(r#"{"a": 1, "a": 1}"#).is_err());
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(parse_value(&deep)
+            .unwrap_err()
+            .message
+            .contains("nested deeper"));
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod tap;
 pub mod text;
 pub mod trivy;
 pub mod xml;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -316,16 +317,7 @@ fn is_xml(text: &str) -> bool {
 
 /// Read one file. `Ok(Err(reason))` means it is well-formed but of no kind gate reads.
 pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Error> {
-    let size = fs_err::metadata(path)?.len();
-    if size > MAX_EVIDENCE_BYTES {
-        return Err(Error::Evidence {
-            path: path.to_owned(),
-            problem: EvidenceError::new(format!(
-                "file is {size} bytes, more than the {MAX_EVIDENCE_BYTES}-byte limit for one evidence file"
-            )),
-        });
-    }
-    let bytes = fs_err::read(path)?;
+    let bytes = crate::files::read(path, crate::files::Input::Evidence)?;
     let wrap = |problem: EvidenceError| Error::Evidence {
         path: path.to_owned(),
         problem,
@@ -389,10 +381,6 @@ pub struct Collected {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The largest evidence file gate reads (1 GiB): a bound on memory, not a format limit.
-pub const MAX_EVIDENCE_BYTES: u64 = 1 << 30;
-
-/// File name endings considered when walking a folder.
 /// The id of a scanner finding whose tool gave none (every scanner reader uses it, and merging
 /// never joins findings on it).
 pub const UNKNOWN_ID: &str = "unknown";
@@ -402,38 +390,14 @@ pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
+/// File name endings considered when walking a folder.
 const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml", "sigstore"];
 
 /// Read every evidence argument. A file named explicitly must be of a known kind; a file found
 /// while walking a folder that is of no known kind is skipped with a note. Anything that looks
 /// like evidence but cannot be read is an error: gate fails closed.
 pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
-    let mut files: Vec<(PathBuf, bool)> = Vec::new();
-    for arg in args {
-        let meta = fs_err::metadata(arg)?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(arg)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                })
-            {
-                let entry = entry.map_err(|e| {
-                    let path = e.path().map(Path::to_owned).unwrap_or_else(|| arg.clone());
-                    Error::Io(std::io::Error::other(format!("{}: {e}", path.display())))
-                })?;
-                if entry.file_type().is_file() {
-                    found.push(entry.into_path());
-                }
-            }
-            files.extend(found.into_iter().map(|p| (p, false)));
-        } else {
-            files.push((arg.clone(), true));
-        }
-    }
-
+    let Listed { files, hidden } = list(args)?;
     // Decide what to read (in order), then read in parallel, then assemble in order, so the
     // result and the first error reported do not depend on thread timing.
     let mut plan: Vec<Planned> = Vec::new();
@@ -464,7 +428,10 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
     }
 
     let results = read_all(&plan);
-    let mut out = Collected::default();
+    let mut out = Collected {
+        diagnostics: hidden,
+        ..Collected::default()
+    };
     for (planned, result) in plan.into_iter().zip(results) {
         match (planned, result) {
             (Planned::Skip(note), _) => out.diagnostics.push(note),
@@ -485,6 +452,74 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
         }
     }
     Ok(out)
+}
+
+/// The files the evidence arguments name, in order, each with whether it was named explicitly,
+/// and a note for each hidden entry (name starting with `.`) left out of a walk.
+///
+/// Folders are walked in name order following symbolic links, so a linked report counts as
+/// much as the same report named on the command line; a link that loops back to a folder above
+/// it, or leads nowhere, is an error naming it. Entries that are neither files nor folders
+/// (FIFOs, sockets, devices) are listed too, for reading to refuse.
+pub fn list(args: &[PathBuf]) -> Result<Listed, Error> {
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    let mut hidden = Vec::new();
+    for arg in args {
+        let meta = fs_err::metadata(arg)?;
+        if !meta.is_dir() {
+            files.push((arg.clone(), true));
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(arg)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let is_hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+                if is_hidden {
+                    hidden.push(skipped(
+                        &evidence_id(e.path()),
+                        "hidden (its name starts with `.`)",
+                    ));
+                }
+                !is_hidden
+            });
+        for entry in walk {
+            let entry = entry.map_err(walk_error(arg))?;
+            if !entry.file_type().is_dir() {
+                files.push((entry.into_path(), false));
+            }
+        }
+    }
+    Ok(Listed { files, hidden })
+}
+
+/// What [`list`] found.
+#[derive(Debug, Default)]
+pub struct Listed {
+    /// Each file, with whether it was named on the command line (not found while walking).
+    pub files: Vec<(PathBuf, bool)>,
+    /// A `skipped-unknown-file` note for each hidden entry left out of a walk.
+    pub hidden: Vec<Diagnostic>,
+}
+
+/// A walking error as an I/O error naming the path at fault (a loop names both ends).
+pub(crate) fn walk_error(arg: &Path) -> impl Fn(walkdir::Error) -> Error + '_ {
+    move |e| {
+        let path = e
+            .path()
+            .map(Path::to_owned)
+            .unwrap_or_else(|| arg.to_owned());
+        let message = match e.loop_ancestor() {
+            Some(ancestor) => format!(
+                "{}: a symbolic link loops back to {}; gate follows links in folders it walks",
+                path.display(),
+                ancestor.display()
+            ),
+            None => format!("{}: {e}", path.display()),
+        };
+        Error::Io(std::io::Error::other(message))
+    }
 }
 
 enum Planned {

@@ -156,6 +156,10 @@ struct Diagnostics {
 
 /// Read a YAML block (lines without their common indentation).
 fn read_yaml(block: &str) -> Diagnostics {
+    // Too deep to parse in reasonable time: read it as lines, like any block that is not YAML.
+    if super::yaml::check_depth(block).is_err() {
+        return read_yaml_loosely(block);
+    }
     match yaml_serde::from_str::<yaml_serde::Value>(block) {
         Ok(v) if v.as_mapping().is_some() => Diagnostics {
             message: ["message", "error"]

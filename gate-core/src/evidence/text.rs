@@ -124,6 +124,63 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Where each line of a text starts, found in one pass: afterwards a line, or the byte offset of
+/// a line and column, costs no more than that line, however far into the text it is.
+///
+/// For renderers that quote many places of one file: scanning from the top for each would make
+/// a report's rendering quadratic in the file's size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    /// Index `text` (one pass).
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self(starts)
+    }
+
+    /// Byte range of 1-based line `line`, without its line ending (as [`str::lines`] gives it).
+    pub fn line_range(&self, text: &str, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.0.get(line.checked_sub(1)?)?;
+        if start > text.len() || (start == text.len() && line > 1) {
+            return None;
+        }
+        let mut end = self.0.get(line).map_or(text.len(), |next| next - 1);
+        if text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r') && end > start {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+
+    /// 1-based line `line` of `text`, without its line ending.
+    pub fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        text.get(self.line_range(text, line)?)
+    }
+
+    /// Byte offset of 1-based `line` and `column` (in characters); a column past the end of the
+    /// text is the end of the text.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> Option<usize> {
+        let start = *self.0.get(line.checked_sub(1)?)?;
+        let rest = text.get(start..)?;
+        let col = rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i);
+        Some(start + col)
+    }
+
+    /// 1-based line of a byte offset (binary search).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +215,26 @@ mod tests {
             assert_eq!(idx.at(off), line_col(text, off), "offset {off}");
         }
         assert_eq!(line_col(text, 9), (4, 1));
+    }
+
+    #[test]
+    fn line_starts_agree_with_lines_and_line_col() {
+        let text = "ab\r\ncdé\n\nfg\n";
+        let idx = LineStarts::new(text);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, want) in lines.iter().enumerate() {
+            assert_eq!(idx.line(text, i + 1), Some(*want), "line {}", i + 1);
+        }
+        assert_eq!(idx.line(text, lines.len() + 1), None);
+        assert_eq!(idx.line(text, 0), None);
+        for off in 0..=text.len() {
+            if text.is_char_boundary(off) {
+                let (line, column) = line_col(text, off);
+                assert_eq!(idx.line_of(off), line, "offset {off}");
+                assert_eq!(idx.offset(text, line, column), Some(off), "offset {off}");
+            }
+        }
+        let one = LineStarts::new("no newline");
+        assert_eq!(one.line("no newline", 1), Some("no newline"));
     }
 }

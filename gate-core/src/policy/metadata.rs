@@ -246,6 +246,12 @@ fn read_block(
     start: usize,
     bad: &dyn Fn(usize, String) -> Error,
 ) -> Result<Block, Error> {
+    crate::evidence::yaml::check_depth(yaml).map_err(|e| {
+        bad(
+            start + e.line.unwrap_or(1),
+            format!("METADATA is not valid YAML: {}", e.message),
+        )
+    })?;
     let value: serde_json::Value = yaml_serde::from_str(yaml).map_err(|e| {
         // The YAML starts on the line after `# METADATA`.
         let line = e.location().map_or(start, |l| start + l.line());

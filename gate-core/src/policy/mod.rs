@@ -69,18 +69,8 @@ impl PolicySet {
     pub fn load(paths: &[PathBuf], with_tests: bool) -> Result<Self, Error> {
         let mut files = Vec::new();
         for p in paths {
-            if fs_err::metadata(p)?.is_dir() {
-                for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
-                    let entry =
-                        entry.map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-                    let path = entry.path();
-                    if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "rego")
-                    {
-                        files.push(read(path)?);
-                    }
-                }
-            } else {
-                files.push(read(p)?);
+            for path in rego_files(p)? {
+                files.push(read(&path)?);
             }
         }
         files.retain(|f| with_tests || !f.is_test());
@@ -98,8 +88,28 @@ impl PolicySet {
     }
 }
 
+/// The policy files a `-p` argument names: the file itself, or every `*.rego` under a folder,
+/// in name order, symbolic links followed (a loop is an error naming it). A `.rego` entry that is
+/// not a regular file is listed, for reading to refuse.
+pub fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    if !fs_err::metadata(path)?.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut out = Vec::new();
+    let walk = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walk {
+        let entry = entry.map_err(crate::evidence::walk_error(path))?;
+        if !entry.file_type().is_dir() && entry.path().extension().is_some_and(|e| e == "rego") {
+            out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}
+
 fn read(path: &Path) -> Result<PolicyFile, Error> {
-    let text = fs_err::read_to_string(path)?;
+    let text = crate::files::read_to_string(path, crate::files::Input::Policy)?;
     Ok(PolicyFile {
         path: crate::evidence::evidence_id(path),
         text,
@@ -395,13 +405,13 @@ fn build_query(indices: &[usize], rules: &[RuleRef]) -> String {
 
 /// Parse a data document (`-d FILE`, JSON) into a value.
 pub fn read_data(path: &Path) -> Result<Value, Error> {
-    let bytes = fs_err::read(path)?;
+    let bytes = crate::files::read(path, crate::files::Input::Data)?;
     let wrap = |source: EvidenceError| Error::Data {
         path: path.to_owned(),
         problem: source,
     };
     let text = crate::evidence::text::decode(&bytes).map_err(wrap)?;
-    let json: serde_json::Value = crate::evidence::json::parse(&text).map_err(wrap)?;
+    let json = crate::evidence::json::parse_value(&text).map_err(wrap)?;
     if !json.is_object() {
         return Err(wrap(EvidenceError::new(
             "a data document must be a JSON object",

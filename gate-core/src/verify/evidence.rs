@@ -16,6 +16,7 @@ use super::dsse::Envelope;
 use super::intoto::{statement_from_value, Provenance, Statement, Subject, VerificationSummary};
 use super::{bundle, Artifact, Expectations, Matcher, PublicKey, TrustedRoot, Verification};
 use crate::evidence::Parsed;
+use crate::files::{self, Input};
 use crate::input::{Producer, Source};
 use crate::{Error, EvidenceError};
 
@@ -101,7 +102,7 @@ pub fn detect(media_type: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<&'
 
 /// Read one file of these kinds.
 pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>), EvidenceError> {
-    let value = crate::evidence::json::parse_value_strict(text)?;
+    let value = crate::evidence::json::parse_value(text)?;
     let source = Source::pointer(id, String::new());
     let mut parsed = Parsed {
         producer: Producer {
@@ -240,7 +241,7 @@ impl Settings {
     pub fn expectations(&self) -> Result<Expectations, Error> {
         let root = match &self.trusted_root {
             Some(p) => {
-                let text = fs_err::read_to_string(p)?;
+                let text = files::read_to_string(p, Input::TrustedRoot)?;
                 TrustedRoot::from_json(&text).map_err(|e| Error::Evidence {
                     path: p.clone(),
                     problem: EvidenceError::new(e),
@@ -276,7 +277,7 @@ impl Settings {
             "certificate-oidc-issuer",
         )?;
         if let Some(k) = &self.key {
-            let pem = fs_err::read_to_string(k)?;
+            let pem = files::read_to_string(k, Input::Key)?;
             exp.key = Some(PublicKey::from_pem(&pem).map_err(|e| Error::Evidence {
                 path: k.clone(),
                 problem: EvidenceError::new(e),
@@ -286,7 +287,14 @@ impl Settings {
             (Some(_), Some(_)) => {
                 return Err(usage("give either --artifact or --digest, not both".into()))
             }
-            (Some(p), None) => Some(Artifact::from_bytes(fs_err::read(p)?)),
+            // Hashed as it is read; kept whole only for a pure Ed25519 key, which signs the
+            // message itself rather than a digest.
+            (Some(p), None) => Some(match &exp.key {
+                Some(PublicKey::Ed25519(_)) => {
+                    Artifact::from_bytes(files::read(p, Input::ArtifactInMemory)?)
+                }
+                _ => Artifact::Digest(files::sha256(p, Input::Artifact)?),
+            }),
             (None, Some(d)) => Some(Artifact::parse_digest(d).map_err(usage)?),
             (None, None) => None,
         };
@@ -379,7 +387,7 @@ pub fn verify_file(
     }
     let exp = settings.expectations()?;
     if let Some(sig) = signature {
-        let bytes = fs_err::read(sig)?;
+        let bytes = files::read(sig, Input::Signature)?;
         let mut v = super::verify_detached(&bytes, &exp);
         v.source = Some(Source::pointer(
             &crate::evidence::evidence_id(sig),
@@ -388,13 +396,13 @@ pub fn verify_file(
         return Ok((v, Vec::new()));
     }
     let path = bundle.ok_or_else(|| usage("give --bundle (or --signature with --key)".into()))?;
-    let text = fs_err::read_to_string(path)?;
+    let text = files::read_to_string(path, Input::Evidence)?;
     let id = crate::evidence::evidence_id(path);
     let wrap = |problem: EvidenceError| Error::Evidence {
         path: path.to_owned(),
         problem,
     };
-    let value = crate::evidence::json::parse_value_strict(&text).map_err(wrap)?;
+    let value = crate::evidence::json::parse_value(&text).map_err(wrap)?;
     let has = |k: &str| value.get(k).is_some();
     let kind = detect(value.get("mediaType").and_then(|m| m.as_str()), &has)
         .filter(|k| *k != "in-toto")
