@@ -365,12 +365,13 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictValue, A::Error> {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value::<StrictValue>()?;
+            // Checked before the value is read, so the position is the repeated key's.
             if out.contains_key(&key) {
                 return Err(serde::de::Error::custom(format!(
                     "duplicate JSON key `{key}`"
                 )));
             }
+            let value = map.next_value::<StrictValue>()?;
             out.insert(key, value.0);
         }
         Ok(StrictValue(serde_json::Value::Object(out)))
