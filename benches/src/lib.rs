@@ -73,9 +73,10 @@ pub struct Facts {
     pub findings: usize,
     /// Matches whose `vulnerability.severity` is missing (the severity comes from the score).
     pub missing_severity: usize,
-    /// Matches of normalised severity critical or high, with a fix (`fix.state` `fixed`).
+    /// Matches of a blocking normalised severity (critical, high, or unknown: the standard
+    /// policy blocks what it cannot rank), with a fix (`fix.state` `fixed`).
     pub blocking_fixable: usize,
-    /// Matches of normalised severity critical or high, without a fix.
+    /// Matches of a blocking normalised severity, without a fix.
     pub blocking_unfixable: usize,
     /// `<testsuite>` elements.
     pub suites: usize,
@@ -1365,7 +1366,7 @@ fn grype_document(pkgs: &[Pkg], n: usize, facts: &mut Facts) -> io::Result<Value
         }
         facts.findings += 1;
         facts.missing_severity += usize::from(m.missing_severity);
-        if matches!(m.severity, "critical" | "high") {
+        if matches!(m.severity, "critical" | "high" | "unknown") {
             if m.fixed {
                 facts.blocking_fixable += 1;
             } else {

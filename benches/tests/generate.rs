@@ -82,11 +82,11 @@ fn small_set_is_read_and_judged_as_generated() {
             .count()
     };
     assert_eq!(
-        severities(&["critical", "high"], true),
+        severities(&["critical", "high", "unknown"], true),
         facts.blocking_fixable
     );
     assert_eq!(
-        severities(&["critical", "high"], false),
+        severities(&["critical", "high", "unknown"], false),
         facts.blocking_unfixable
     );
 

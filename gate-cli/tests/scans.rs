@@ -140,15 +140,30 @@ fn grype_and_trivy_of_one_image_report_each_shared_vulnerability_once() {
     assert_eq!(by_subject(&input), by_subject(&swapped));
 
     // The report: one result per (code, subject); shared ones name both tools. (No fix was
-    // known for the blocking ones when these reports were made: they warn, the gate passes.)
+    // known for the critical and high ones when these reports were made: they warn. A few of
+    // unknown severity have a fix, and what cannot be ranked blocks: those deny.)
     let out = gate(&["check", g, t, "--now", NOW, "-f", "json"]);
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let report = json(&out);
+    let denied: Vec<(&str, &str)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "deny")
+        .map(|r| (r["code"].as_str().unwrap(), r["severity"].as_str().unwrap()))
+        .collect();
+    assert!(!denied.is_empty());
+    assert!(
+        denied
+            .iter()
+            .all(|d| *d == ("vulnerabilities.fixable", "unknown")),
+        "{denied:?}"
+    );
     let mut results: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
     for r in report["results"].as_array().unwrap() {
         if r["code"].as_str().unwrap().starts_with("vulnerabilities.") {

@@ -155,6 +155,7 @@ fn build_input(
         input.evidence.push(ev.info.clone());
         append(&mut input.approvals, facts.approvals);
         changes.extend(facts.change);
+        input.scans.extend(facts.scan_report);
         if let Some(report) = facts.test_report {
             input.tests.summary.merge(&report.summary);
             input.tests.reports.push(report);

@@ -5,14 +5,25 @@
 #   misconfigurations have policies of their own (`gate.secrets`, `gate.misconfig`). A result
 #   whose SARIF `baselineState` is `absent` (gone since the baseline) is not a current finding.
 #   The blocking severities are data: `data.gate.config.code.blocking_severities`
-#   (default `["critical", "high"]`: SARIF `error` level, or a `security-severity` of 7.0 or more).
+#   (default `["critical", "high"]`: SARIF `error` level, or a `security-severity` of 7.0 or more);
+#   a result of `unknown` severity blocks too unless `data.gate.config.code.unknown_blocks` is
+#   `false`. A SARIF run that did not complete (an invocation with `executionSuccessful: false`,
+#   or no `results` array) is denied as `code.scan-incomplete`: an incomplete scan is not a clean one.
 package gate.code
 
 default blocking_severities := ["critical", "high"]
 
 blocking_severities := data.gate.config.code.blocking_severities
 
-blocking := {s | some s in blocking_severities}
+blocking contains s if some s in blocking_severities
+
+# A severity the tool did not give (or gate could not read) could be the worst: by default it
+# blocks like a blocking one. `data.gate.config.code.unknown_blocks = false` turns that off.
+blocking contains "unknown" if unknown_blocks
+
+default unknown_blocks := true
+
+unknown_blocks := data.gate.config.code.unknown_blocks
 
 where(f) := sprintf("%s:%d", [f.location.path, f.location.line]) if {
 	is_string(f.location.path)
@@ -46,5 +57,29 @@ deny contains result if {
 		"title": "A code-scanning result at a blocking severity",
 		"remediation": "Fix the code at the reported location, or suppress the result in the tool with a justification.",
 		"evidence": f.source,
+	}
+}
+
+# METADATA
+# title: A scan did not complete
+# description: |
+#   The report itself says a run did not complete: a SARIF invocation with
+#   `executionSuccessful: false` (the tool crashed or stopped), or a run without a `results`
+#   array (the tool did not start or did not analyse). Its findings are not the whole story.
+# custom:
+#   code: code.scan-incomplete
+#   severity: high
+#   remediation: Make the scanner run to completion (see its log and the run's notifications) and give gate the new report; waive with an owner and an expiry if the partial scan is accepted.
+deny contains result if {
+	some scan in input.scans
+	some run in scan.incomplete
+	result := {
+		"code": "code.scan-incomplete",
+		"subject": sprintf("%s#%s", [scan.evidence, run.run]),
+		"msg": sprintf("%s did not complete its scan (`%s` %s): %s", [run.tool, scan.evidence, run.run, run.reason]),
+		"severity": "high",
+		"title": "A scan did not complete",
+		"remediation": "Make the scanner run to completion (see its log and the run's notifications) and give gate the new report; waive with an owner and an expiry if the partial scan is accepted.",
+		"evidence": run.source,
 	}
 }

@@ -57,3 +57,36 @@ test_absent_results_are_not_current_findings if {
 	new := object.union(finding("high", false), {"baseline_state": "new"})
 	count(code.deny) == 1 with input as {"findings": [new]}
 }
+
+test_unknown_severity_blocks_unless_configured_off if {
+	count(code.deny) == 1 with input as {"findings": [finding("unknown", false)]}
+	count(code.deny) == 0 with input as {"findings": [finding("unknown", false)]}
+		with data.gate.config.code.unknown_blocks as false
+}
+
+incomplete_scan := {
+	"evidence": "semgrep.sarif",
+	"tool": "semgrep",
+	"incomplete": [{
+		"run": "runs[0]",
+		"tool": "semgrep",
+		"reason": "invocations[0] reports `executionSuccessful: false` (exit code 2)",
+		"source": {"evidence": "semgrep.sarif", "pointer": "/runs/0/invocations/0"},
+	}],
+	"mismatches": [],
+}
+
+test_an_incomplete_scan_is_denied_naming_the_run if {
+	results := code.deny with input as {"findings": [], "scans": [incomplete_scan]}
+	count(results) == 1
+	some r in results
+	r.code == "code.scan-incomplete"
+	r.subject == "semgrep.sarif#runs[0]"
+	r.msg == "semgrep did not complete its scan (`semgrep.sarif` runs[0]): invocations[0] reports `executionSuccessful: false` (exit code 2)"
+	r.evidence.pointer == "/runs/0/invocations/0"
+}
+
+test_a_complete_scan_is_not_denied if {
+	complete := object.union(incomplete_scan, {"incomplete": []})
+	count(code.deny) == 0 with input as {"findings": [], "scans": [complete]}
+}

@@ -4,14 +4,24 @@
 #   No infrastructure-as-code or image configuration problem at a blocking severity ships
 #   (Trivy's `Misconfigurations`: Dockerfile, Kubernetes, Helm, Terraform, CloudFormation…).
 #   The blocking severities are data: `data.gate.config.misconfig.blocking_severities`
-#   (default `["critical", "high"]`). Results the scanner excepted are not judged.
+#   (default `["critical", "high"]`); a result of `unknown` severity blocks too unless
+#   `data.gate.config.misconfig.unknown_blocks` is `false`. Results the scanner excepted are not
+#   judged.
 package gate.misconfig
 
 default blocking_severities := ["critical", "high"]
 
 blocking_severities := data.gate.config.misconfig.blocking_severities
 
-blocking := {s | some s in blocking_severities}
+blocking contains s if some s in blocking_severities
+
+# A severity the tool did not give (or gate could not read) could be the worst: by default it
+# blocks like a blocking one. `data.gate.config.misconfig.unknown_blocks = false` turns that off.
+blocking contains "unknown" if unknown_blocks
+
+default unknown_blocks := true
+
+unknown_blocks := data.gate.config.misconfig.unknown_blocks
 
 where(f) := sprintf("%s:%d", [f.location.path, f.location.line]) if {
 	is_string(f.location.path)

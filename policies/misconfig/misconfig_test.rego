@@ -50,3 +50,9 @@ test_generic_remediation_and_locations if {
 	some s in misconfig.deny with input as {"findings": [g]}
 	s.msg == "trivy: critical DS002 at an unknown location: Image user should not be 'root': Specify at least 1 USER command in Dockerfile"
 }
+
+test_unknown_severity_blocks_unless_configured_off if {
+	count(misconfig.deny) == 1 with input as {"findings": [finding("unknown", false)]}
+	count(misconfig.deny) == 0 with input as {"findings": [finding("unknown", false)]}
+		with data.gate.config.misconfig.unknown_blocks as false
+}

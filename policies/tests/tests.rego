@@ -84,7 +84,7 @@ warn contains result if {
 	}
 }
 
-# A JUnit suite's attributes, a TAP plan, or a TAP stream without a plan.
+# A JUnit suite's attributes, a TAP plan, a TAP stream without a plan, or TAP point numbers.
 mismatch_message(m) := sprintf(
 	"suite `%s` claims %d failures and %d errors but only %d failed and %d errored test cases are in the report",
 	[m.suite, m.claimed_failures, m.claimed_errors, m.found_failures, m.found_errors],
@@ -96,6 +96,7 @@ mismatch_message(m) := sprintf(
 	"the plan `1..%d` announces %d tests but the report has %d test points",
 	[m.claimed_tests, m.claimed_tests, m.found_tests],
 ) if {
+	m.suite != "numbering"
 	is_number(m.claimed_tests)
 	is_number(m.found_tests)
 }
@@ -104,9 +105,25 @@ mismatch_message(m) := sprintf(
 	"the TAP stream has no plan (`1..N`), so it may have stopped early: %d test points were read",
 	[m.found_tests],
 ) if {
+	m.suite != "numbering"
 	not is_number(m.claimed_tests)
 	is_number(m.found_tests)
 }
+
+# TAP test points that repeat or skip numbers: a point given twice can stand in for one that
+# failed and was removed.
+mismatch_message(m) := sprintf(
+	"the TAP stream's test points are numbered wrongly (%s): a repeated or missing point can hide a failure",
+	[numbering(m)],
+) if {
+	m.suite == "numbering"
+}
+
+numbering(m) := concat("; ", [part |
+	some [label, points] in [["given more than once", m.duplicate_points], ["missing", m.missing_points]]
+	count(points) > 0
+	part := sprintf("%s %s", [label, concat(", ", [sprintf("%d", [n]) | some n in points])])
+])
 
 detail(tc) := sprintf(": %s", [first_line(tc.message)]) if {
 	is_string(tc.message)

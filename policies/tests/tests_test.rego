@@ -119,3 +119,21 @@ test_tap_bail_out_is_an_errored_test if {
 	r.code == "tests.errored"
 	r.msg == "test `Bail out!` errored: no database"
 }
+
+numbering_mismatch(duplicate, missing) := object.union(tap_mismatch(3), {
+	"suite": "numbering",
+	"found_tests": 3,
+	"duplicate_points": duplicate,
+	"missing_points": missing,
+})
+
+test_tap_points_repeated_or_missing_are_hidden_failures if {
+	both := tests.deny with input as {"tests": {"cases": [], "reports": [report(3, [numbering_mismatch([1], [2])])]}}
+	some r in both
+	r.code == "tests.hidden-failures"
+	r.subject == "junit.xml#numbering"
+	r.msg == "the TAP stream's test points are numbered wrongly (given more than once 1; missing 2): a repeated or missing point can hide a failure"
+	missing := tests.deny with input as {"tests": {"cases": [], "reports": [report(3, [numbering_mismatch([], [2, 3])])]}}
+	some m in missing
+	m.msg == "the TAP stream's test points are numbered wrongly (missing 2, 3): a repeated or missing point can hide a failure"
+}

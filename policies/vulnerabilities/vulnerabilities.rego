@@ -3,7 +3,10 @@
 # description: |
 #   No known vulnerability at a blocking severity ships when a fixed version exists.
 #   The blocking severities are data: `data.gate.config.vulnerabilities.blocking_severities`
-#   (default `["critical", "high"]`). A vulnerability that an SBOM's VEX statement declares
+#   (default `["critical", "high"]`); a vulnerability of `unknown` severity blocks too unless
+#   `data.gate.config.vulnerabilities.unknown_blocks` is `false`. A scanner report whose own
+#   totals count more vulnerabilities than it lists is denied as
+#   `vulnerabilities.hidden-findings`. A vulnerability that an SBOM's VEX statement declares
 #   `not_affected` (or `false_positive`) for the finding's package is not judged.
 package gate.vulnerabilities
 
@@ -11,7 +14,15 @@ default blocking_severities := ["critical", "high"]
 
 blocking_severities := data.gate.config.vulnerabilities.blocking_severities
 
-blocking := {s | some s in blocking_severities}
+blocking contains s if some s in blocking_severities
+
+# A severity the tool did not give (or gate could not read) could be the worst: by default it
+# blocks like a blocking one. `data.gate.config.vulnerabilities.unknown_blocks = false` turns that off.
+blocking contains "unknown" if unknown_blocks
+
+default unknown_blocks := true
+
+unknown_blocks := data.gate.config.vulnerabilities.unknown_blocks
 
 # Each rule judges vulnerability findings at a blocking severity that the tool did not suppress.
 # The conditions are written inline, cheapest and most selective first: a helper function or a
@@ -93,3 +104,31 @@ warn contains result if {
 min_fixed(f) := f.fixed_in[0] if count(f.fixed_in) > 0
 
 min_fixed(f) := "a fixed version" if count(f.fixed_in) == 0
+
+# METADATA
+# title: A scanner report hides findings
+# description: |
+#   The report's own totals (npm audit's `metadata.vulnerabilities`) count more vulnerabilities
+#   at a severity than its entries list: entries were removed, or the report was edited or
+#   merged badly. What is missing cannot be judged.
+# custom:
+#   code: vulnerabilities.hidden-findings
+#   severity: high
+#   remediation: Regenerate the report with the scanner; do not edit or merge reports by hand.
+deny contains result if {
+	some scan in input.scans
+	some m in scan.mismatches
+	result := {
+		"code": "vulnerabilities.hidden-findings",
+		"subject": sprintf("%s#%s", [scan.evidence, m.total]),
+		"msg": sprintf("%s report `%s` counts %d %s but lists %d", [scan.tool, scan.evidence, m.claimed, counted(m.total), m.found]),
+		"severity": "high",
+		"title": "A scanner report hides findings",
+		"remediation": "Regenerate the report with the scanner; do not edit or merge reports by hand.",
+		"evidence": m.source,
+	}
+}
+
+counted("total") := "vulnerabilities in all"
+
+counted(severity) := sprintf("%s vulnerabilities", [severity]) if severity != "total"

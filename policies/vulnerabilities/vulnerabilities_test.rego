@@ -102,3 +102,42 @@ test_merged_findings_name_every_tool if {
 	some r in vulnerabilities.deny with input as {"findings": [f]}
 	r.msg == "critical CVE-2021-44228 in log4j-core 2.14.1, fixed in 2.15.0 (reported by grype, trivy)"
 }
+
+hiding_scan(total, claimed, found) := {
+	"evidence": "npm-audit.json",
+	"tool": "npm-audit",
+	"incomplete": [],
+	"mismatches": [{
+		"total": total,
+		"claimed": claimed,
+		"found": found,
+		"source": {"evidence": "npm-audit.json", "pointer": sprintf("/metadata/vulnerabilities/%s", [total])},
+	}],
+}
+
+test_a_report_whose_totals_count_more_than_it_lists_is_denied if {
+	results := vulnerabilities.deny with input as {"findings": [], "scans": [hiding_scan("critical", 3, 0), hiding_scan("total", 3, 0)]}
+	count(results) == 2
+	msgs := {r.msg | some r in results; r.code == "vulnerabilities.hidden-findings"}
+	msgs == {
+		"npm-audit report `npm-audit.json` counts 3 critical vulnerabilities but lists 0",
+		"npm-audit report `npm-audit.json` counts 3 vulnerabilities in all but lists 0",
+	}
+	subjects := {r.subject | some r in results}
+	subjects == {"npm-audit.json#critical", "npm-audit.json#total"}
+}
+
+test_a_report_that_agrees_with_itself_is_not_denied if {
+	clean := object.union(hiding_scan("critical", 3, 0), {"mismatches": []})
+	count(vulnerabilities.deny) == 0 with input as {"findings": [], "scans": [clean]}
+}
+
+test_unknown_severity_blocks_unless_configured_off if {
+	inp := {"findings": [finding("unknown", "fixed", ["2.15.0"])]}
+	results := vulnerabilities.deny with input as inp
+	count(results) == 1
+	some r in results
+	r.msg == "unknown CVE-2021-44228 in log4j-core 2.14.1, fixed in 2.15.0 (reported by grype)"
+	count(vulnerabilities.deny) == 0 with input as inp
+		with data.gate.config.vulnerabilities.unknown_blocks as false
+}

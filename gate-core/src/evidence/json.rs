@@ -385,6 +385,18 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// For `#[serde(default, deserialize_with = "json::present")]` on an `Option<T>` field whose
+/// schema gives an array or object and never `null`: a missing field is `None`, but `null` is
+/// refused with the field path, line and column (serde's "invalid type: null"), never read as
+/// an empty list.
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// Append one reference token to a JSON pointer (RFC 6901 escaping).
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut s = String::with_capacity(base.len() + token.len() + 1);

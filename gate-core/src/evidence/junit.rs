@@ -53,7 +53,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                         column,
                     ));
                 }
-                state.start(&mut reader, &el, depth);
+                state.start(&mut reader, &el, depth)?;
             }
             XmlEvent::End(local) => state.end(local, reader.depth() + 1),
             XmlEvent::Text(t) => state.text(&t),
@@ -151,6 +151,9 @@ struct State<'i> {
     summary: TestSummary,
     mismatches: Vec<CountMismatch>,
     diagnostics: Vec<Diagnostic>,
+    /// `time` attributes that are not durations: how many, and the first with its line.
+    bad_times: u64,
+    first_bad_time: Option<(String, usize)>,
 }
 
 impl<'i> State<'i> {
@@ -167,21 +170,47 @@ impl<'i> State<'i> {
             summary: TestSummary::default(),
             mismatches: Vec::new(),
             diagnostics: Vec::new(),
+            bad_times: 0,
+            first_bad_time: None,
         }
     }
 
-    fn start(&mut self, reader: &mut SafeReader<'_>, el: &super::xml::Element<'_>, depth: usize) {
+    fn start(
+        &mut self,
+        reader: &mut SafeReader<'_>,
+        el: &super::xml::Element<'_>,
+        depth: usize,
+    ) -> Result<(), EvidenceError> {
         self.seen_root = true;
         let local = el.local_name();
         match local {
             "testsuite" | "testsuites" => {
                 let mut name: Option<Cow<'_, str>> = None;
                 let (mut failures, mut errors) = (None, None);
+                let (line, column) = reader.position();
+                let count = |key: &str, value: &str| {
+                    parse_count(value).ok_or_else(|| {
+                        EvidenceError::at(
+                            format!(
+                                "<{local}> attribute `{key}=\"{}\"` is not a count (a whole number from 0 to {MAX_COUNT}); \
+                                 an unreadable count is bad evidence, not zero",
+                                clip(value, 40)
+                            ),
+                            line,
+                            column,
+                        )
+                    })
+                };
                 for (key, value) in reader.attributes() {
                     match key {
                         "name" => name = Some(value),
-                        "failures" => failures = parse_count(&value),
-                        "errors" => errors = parse_count(&value),
+                        "failures" => failures = Some(count(key, &value)?),
+                        "errors" => errors = Some(count(key, &value)?),
+                        // Read to refuse what is not a count; not compared (tools count reruns
+                        // and parametrised cases in `tests` differently).
+                        "tests" | "skipped" | "disabled" => {
+                            count(key, &value)?;
+                        }
                         _ if depth == 1 && self.producer.is_none() => {
                             self.producer = producer_from_root_attr(key, &value);
                         }
@@ -204,7 +233,6 @@ impl<'i> State<'i> {
                 } else {
                     name.into_owned()
                 };
-                let (line, column) = reader.position();
                 self.suites.push(OpenSuite {
                     depth,
                     label,
@@ -219,16 +247,27 @@ impl<'i> State<'i> {
             }
             "testcase" => {
                 let (mut name, mut classname, mut class, mut duration_s) = (None, None, None, None);
+                let mut bad_time = None;
                 for (key, value) in reader.attributes() {
                     match key {
                         "name" => name = Some(value),
                         "classname" => classname = Some(value),
                         "class" => class = Some(value),
-                        "time" => duration_s = parse_seconds(&value),
+                        "time" => {
+                            duration_s = parse_seconds(&value);
+                            if duration_s.is_none() {
+                                bad_time = Some(value);
+                            }
+                        }
                         _ => {}
                     }
                 }
                 let (line, column) = reader.position();
+                if let Some(value) = bad_time {
+                    self.bad_times += 1;
+                    self.first_bad_time
+                        .get_or_insert_with(|| (clip(&value, 40).to_owned(), line));
+                }
                 self.cases.push(OpenCase {
                     depth,
                     classname: classname.or(class).unwrap_or_default().into_owned(),
@@ -244,10 +283,10 @@ impl<'i> State<'i> {
             }
             _ => {
                 let Some(case) = self.cases.last_mut() else {
-                    return;
+                    return Ok(());
                 };
                 if case.depth + 1 != depth {
-                    return;
+                    return Ok(());
                 }
                 let kind = match local {
                     "failure" => Kind::Failure,
@@ -255,17 +294,17 @@ impl<'i> State<'i> {
                     "skipped" => Kind::Skipped,
                     "flakyFailure" | "rerunFailure" => {
                         case.rerun_failures += 1;
-                        return;
+                        return Ok(());
                     }
                     "flakyError" | "rerunError" => {
                         case.rerun_errors += 1;
-                        return;
+                        return Ok(());
                     }
-                    _ => return,
+                    _ => return Ok(()),
                 };
                 let slot = case.slot(kind);
                 if slot.is_some() {
-                    return;
+                    return Ok(());
                 }
                 let message = reader.attr("message").filter(|m| !m.trim().is_empty());
                 let collect = message.is_none() && !el.is_empty();
@@ -278,6 +317,7 @@ impl<'i> State<'i> {
                 }
             }
         }
+        Ok(())
     }
 
     fn text(&mut self, piece: &str) {
@@ -392,6 +432,8 @@ impl<'i> State<'i> {
             found_errors: suite.found_errors,
             claimed_tests: None,
             found_tests: None,
+            duplicate_points: Vec::new(),
+            missing_points: Vec::new(),
             source: suite.source,
         });
     }
@@ -401,6 +443,20 @@ impl<'i> State<'i> {
         let mut mismatches = self.mismatches;
         mismatches.sort_by(|a, b| a.source.cmp(&b.source));
         let mut diagnostics = self.diagnostics;
+        if let Some((value, line)) = self.first_bad_time {
+            let n = self.bad_times;
+            diagnostics.push(Diagnostic {
+                code: Code::MissingValue,
+                path: Some(self.id.to_owned()),
+                line: Some(line),
+                message: format!(
+                    "{n} `time` {} not {} in seconds (the first, `{value}`, on line {line}); \
+                     their test cases have no duration",
+                    plural(n, "attribute is", "attributes are"),
+                    plural(n, "a duration", "durations"),
+                ),
+            });
+        }
         diagnostics.sort_by_key(|d| d.line);
         Parsed {
             format_version: None,
@@ -454,19 +510,26 @@ fn producer_from_suite_name(local: &str, depth: usize, name: &str) -> Option<&'s
     }
 }
 
-/// A suite count attribute (`3`, ` 3 `, `3.0`); anything else is ignored.
+/// The largest suite count gate reads: far beyond any real suite, and small enough that sums of
+/// counts never overflow.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+/// A suite count attribute (`3`, ` 3 `, `3.0`), at most [`MAX_COUNT`]. `None` for anything
+/// else (`abc`, `-1`, `1e30`, `99999999999999999999999`): the caller refuses it.
 fn parse_count(s: &str) -> Option<u64> {
     let s = s.trim();
-    if let Ok(n) = s.parse::<u64>() {
-        return Some(n);
-    }
-    let f: f64 = s.parse().ok()?;
-    if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e15 {
-        // Exact: a whole number below 2^53.
-        Some(f as u64)
-    } else {
-        None
-    }
+    let n = match s.parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => {
+            let f: f64 = s.parse().ok()?;
+            if !(f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= MAX_COUNT as f64) {
+                return None;
+            }
+            // Exact: a whole number no greater than MAX_COUNT, below 2^53.
+            f as u64
+        }
+    };
+    (n <= MAX_COUNT).then_some(n)
 }
 
 /// A `time` attribute in seconds: `0.5`, `1,234.5` (thousands separators), `0,5` (a decimal
@@ -623,6 +686,8 @@ mod tests {
                     found_errors: 0,
                     claimed_tests: None,
                     found_tests: None,
+                    duplicate_points: Vec::new(),
+                    missing_points: Vec::new(),
                     source: Source::line("r.xml", 1, 1),
                 },
                 CountMismatch {
@@ -633,6 +698,8 @@ mod tests {
                     found_errors: 0,
                     claimed_tests: None,
                     found_tests: None,
+                    duplicate_points: Vec::new(),
+                    missing_points: Vec::new(),
                     source: Source::line("r.xml", 2, 3),
                 },
             ]
@@ -832,9 +899,55 @@ mod tests {
         assert_eq!(parse_count("3.0"), Some(3));
         assert_eq!(parse_count("-1"), None);
         assert_eq!(parse_count("x"), None);
-        let p =
-            read_ok("<testsuite failures=\"NaN\"><testcase name=\"a\" time=\"NaN\"/></testsuite>");
+        assert_eq!(parse_count("99999999999999999999999"), None);
+        assert_eq!(parse_count("1e30"), None);
+        assert_eq!(parse_count(&MAX_COUNT.to_string()), Some(MAX_COUNT));
+        assert_eq!(parse_count(&(MAX_COUNT + 1).to_string()), None);
+        // A duration is not a verdict matter: an unreadable one is `null`, with one note.
+        let p = read_ok(
+            "<testsuite>\n<testcase name=\"a\" time=\"NaN\"/><testcase name=\"b\" time=\"-3\"/></testsuite>",
+        );
         assert_eq!(p.facts.tests[0].duration_s, None);
+        assert_eq!(p.facts.tests[1].duration_s, None);
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(p.diagnostics[0].code, Code::MissingValue);
+        assert_eq!(p.diagnostics[0].line, Some(2));
+        assert_eq!(
+            p.diagnostics[0].message,
+            "2 `time` attributes are not durations in seconds (the first, `NaN`, on line 2); \
+             their test cases have no duration"
+        );
+    }
+
+    /// Issue 9: a count attribute gate cannot read is bad evidence, not zero.
+    #[test]
+    fn unreadable_suite_counts_are_refused_with_the_attribute_and_position() {
+        for (attr, value) in [
+            ("failures", "99999999999999999999999"),
+            ("failures", "abc"),
+            ("failures", "-1"),
+            ("errors", "NaN"),
+            ("tests", "1e30"),
+            ("skipped", "two"),
+        ] {
+            let text = format!(
+                "<testsuites>\n  <testsuite name=\"s\" {attr}=\"{value}\"><testcase name=\"a\"/></testsuite>\n</testsuites>"
+            );
+            let e = read("r.xml", &text).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!(
+                    "<testsuite> attribute `{attr}=\"{value}\"` is not a count (a whole number \
+                     from 0 to {MAX_COUNT}); an unreadable count is bad evidence, not zero"
+                ),
+            );
+            assert_eq!((e.line, e.column), (Some(2), Some(3)), "{attr}={value}");
+        }
+        let e = read("r.xml", "<testsuites failures=\"x\"/>").unwrap_err();
+        assert!(
+            e.message.starts_with("<testsuites> attribute `failures"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1006,7 +1119,16 @@ mod tests {
         for m in &report.mismatches {
             assert!(m.claimed_failures + m.claimed_errors > m.found_failures + m.found_errors);
         }
-        assert_eq!(p.diagnostics.len(), report.mismatches.len(), "{rel}");
+        let count_notes = p
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::JunitCountMismatch)
+            .count();
+        assert_eq!(count_notes, report.mismatches.len(), "{rel}");
+        assert!(
+            p.diagnostics.len() - count_notes <= 1,
+            "at most one note on durations: {rel}"
+        );
         Ok(())
     }
 }

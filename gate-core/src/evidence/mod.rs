@@ -106,6 +106,8 @@ pub struct Facts {
     pub tests: Vec<TestCase>,
     /// The test report's own figures (test reports).
     pub test_report: Option<TestReport>,
+    /// The scanner report's account of itself (SARIF, npm audit).
+    pub scan_report: Option<crate::input::ScanReport>,
     /// Findings (scanners).
     pub findings: Vec<Finding>,
     /// Components (SBOMs).

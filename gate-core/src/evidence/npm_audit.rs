@@ -22,7 +22,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
-use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
+use crate::input::{
+    Finding, FindingKind, FixState, Location, Package, Producer, ScanReport, Source, TotalMismatch,
+};
 use crate::severity::Severity;
 use crate::EvidenceError;
 
@@ -79,8 +81,13 @@ pub fn read_v2(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             doc.audit_report_version
         )));
     }
+    let mut found = SeverityCounts::default();
+    for entry in doc.vulnerabilities.values() {
+        found.add(entry.severity.as_deref(), 1);
+    }
+    let mismatches = mismatches(id, doc.metadata.as_ref(), &found, true);
     let mut findings = Vec::new();
-    for (key, entry) in doc.vulnerabilities.unwrap_or_default() {
+    for (key, entry) in doc.vulnerabilities {
         let name = non_empty(entry.name.clone()).unwrap_or_else(|| key.clone());
         let node = entry
             .nodes
@@ -102,7 +109,76 @@ pub fn read_v2(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ));
         }
     }
-    Ok(parsed(findings, Some(REPORT_VERSION.to_string())))
+    Ok(parsed(
+        id,
+        findings,
+        mismatches,
+        Some(REPORT_VERSION.to_string()),
+    ))
+}
+
+/// Counts by npm's severity words, and in all.
+#[derive(Default)]
+struct SeverityCounts {
+    by_word: BTreeMap<&'static str, u64>,
+    total: u64,
+}
+
+/// npm's severity words, most severe first, as `metadata.vulnerabilities` keys them.
+const NPM_SEVERITIES: [&str; 5] = ["critical", "high", "moderate", "low", "info"];
+
+impl SeverityCounts {
+    fn add(&mut self, word: Option<&str>, n: u64) {
+        self.total = self.total.saturating_add(n);
+        let word = word.map(str::trim).unwrap_or_default();
+        if let Some(w) = NPM_SEVERITIES.iter().find(|w| w.eq_ignore_ascii_case(word)) {
+            let slot = self.by_word.entry(w).or_default();
+            *slot = slot.saturating_add(n);
+        }
+    }
+}
+
+/// Totals in `metadata.vulnerabilities` that are more than the entries show: a report whose
+/// summary counts criticals its entries do not list must not pass as clean. `with_total`: npm 7+
+/// also states a `total` (of entries); npm 6 counts paths and states none.
+fn mismatches(
+    id: &str,
+    metadata: Option<&Metadata>,
+    found: &SeverityCounts,
+    with_total: bool,
+) -> Vec<TotalMismatch> {
+    let Some(claimed) = metadata.and_then(|m| m.vulnerabilities.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut check = |total: &str, claimed: Option<u64>, found: u64| {
+        if let Some(claimed) = claimed.filter(|&c| c > found) {
+            out.push(TotalMismatch {
+                total: total.to_owned(),
+                claimed,
+                found,
+                source: Source::pointer(id, format!("/metadata/vulnerabilities/{total}")),
+            });
+        }
+    };
+    for word in NPM_SEVERITIES {
+        let stated = match word {
+            "critical" => claimed.critical,
+            "high" => claimed.high,
+            "moderate" => claimed.moderate,
+            "low" => claimed.low,
+            _ => claimed.info,
+        };
+        check(
+            word,
+            stated,
+            found.by_word.get(word).copied().unwrap_or_default(),
+        );
+    }
+    if with_total {
+        check("total", claimed.total, found.total);
+    }
+    out
 }
 
 fn v2_finding(
@@ -214,6 +290,21 @@ fn v2_finding(
 /// Read `npm audit --json` of npm 6 and earlier (and `pnpm audit --json`).
 pub fn read_v1(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     let doc: V1 = json::parse(text)?;
+    // npm 6 counts every path to a vulnerable package in `metadata.vulnerabilities`.
+    let mut found = SeverityCounts::default();
+    for a in doc.advisories.values() {
+        let paths = a
+            .findings
+            .iter()
+            .flatten()
+            .map(|f| f.paths.as_ref().map_or(0, Vec::len))
+            .sum::<usize>();
+        found.add(
+            a.severity.as_deref(),
+            u64::try_from(paths).unwrap_or(u64::MAX),
+        );
+    }
+    let mismatches = mismatches(id, doc.metadata.as_ref(), &found, false);
     let mut findings = Vec::new();
     for (key, a) in doc.advisories {
         let base = json::push_pointer("/advisories", &key);
@@ -231,7 +322,7 @@ pub fn read_v1(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ));
         }
     }
-    Ok(parsed(findings, None))
+    Ok(parsed(id, findings, mismatches, None))
 }
 
 fn v1_finding(
@@ -310,7 +401,12 @@ fn v1_finding(
     }
 }
 
-fn parsed(findings: Vec<Finding>, format_version: Option<String>) -> Parsed {
+fn parsed(
+    id: &str,
+    findings: Vec<Finding>,
+    mismatches: Vec<TotalMismatch>,
+    format_version: Option<String>,
+) -> Parsed {
     Parsed {
         format_version,
         producer: Producer {
@@ -319,6 +415,12 @@ fn parsed(findings: Vec<Finding>, format_version: Option<String>) -> Parsed {
         },
         facts: Facts {
             findings,
+            scan_report: Some(ScanReport {
+                evidence: id.to_owned(),
+                tool: "npm-audit".to_owned(),
+                incomplete: Vec::new(),
+                mismatches,
+            }),
             ..Facts::default()
         },
         diagnostics: Vec::new(),
@@ -337,13 +439,34 @@ fn npm_purl(name: &str, version: Option<&str>) -> Option<String> {
 #[serde(rename_all = "camelCase")]
 struct V2 {
     audit_report_version: i64,
-    vulnerabilities: Option<BTreeMap<String, V2Entry>>,
+    /// Required: npm writes `{}` for a clean audit, so a missing or `null` list is no audit.
+    vulnerabilities: BTreeMap<String, V2Entry>,
+    #[serde(default, deserialize_with = "json::present")]
+    metadata: Option<Metadata>,
+}
+
+/// `metadata`: the report's own totals (counts are whole numbers; anything else is refused).
+#[derive(Deserialize)]
+struct Metadata {
+    #[serde(default, deserialize_with = "json::present")]
+    vulnerabilities: Option<Totals>,
+}
+
+#[derive(Deserialize)]
+struct Totals {
+    info: Option<u64>,
+    low: Option<u64>,
+    moderate: Option<u64>,
+    high: Option<u64>,
+    critical: Option<u64>,
+    total: Option<u64>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct V2Entry {
     name: Option<String>,
+    severity: Option<String>,
     via: Option<Vec<Via>>,
     nodes: Option<Vec<String>>,
     fix_available: Option<FixAvailable>,
@@ -390,6 +513,8 @@ enum FixAvailable {
 #[derive(Deserialize)]
 struct V1 {
     advisories: BTreeMap<String, V1Advisory>,
+    #[serde(default, deserialize_with = "json::present")]
+    metadata: Option<Metadata>,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +534,7 @@ struct V1Advisory {
 #[derive(Clone, Deserialize)]
 struct V1Install {
     version: Option<String>,
+    paths: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -437,6 +563,128 @@ mod tests {
 
     fn findings_v2(text: &str) -> Vec<Finding> {
         read_v2("a.json", text).unwrap().facts.findings
+    }
+
+    fn totals(scan: &Parsed) -> Vec<(String, u64, u64, Option<String>)> {
+        scan.facts
+            .scan_report
+            .as_ref()
+            .unwrap()
+            .mismatches
+            .iter()
+            .map(|m| {
+                (
+                    m.total.clone(),
+                    m.claimed,
+                    m.found,
+                    m.source.pointer.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Issue 9: totals that count more than the entries list are recorded (the standard
+    /// policy denies them); totals that agree record nothing.
+    #[test]
+    fn v2_totals_that_count_more_than_the_entries_are_mismatches() {
+        let hidden = r#"{"auditReportVersion":2,"vulnerabilities":{},
+            "metadata":{"vulnerabilities":{"info":0,"low":0,"moderate":0,"high":0,"critical":3,"total":3}}}"#;
+        let p = read("a.json", hidden).unwrap();
+        assert!(p.facts.findings.is_empty());
+        assert_eq!(
+            totals(&p),
+            vec![
+                (
+                    "critical".into(),
+                    3,
+                    0,
+                    Some("/metadata/vulnerabilities/critical".into())
+                ),
+                (
+                    "total".into(),
+                    3,
+                    0,
+                    Some("/metadata/vulnerabilities/total".into())
+                ),
+            ]
+        );
+        let agrees = r#"{"auditReportVersion":2,"vulnerabilities":{
+            "a":{"name":"a","severity":"high","via":[{"source":1,"severity":"high","title":"t"}]}},
+            "metadata":{"vulnerabilities":{"info":0,"low":0,"moderate":0,"high":1,"critical":0,"total":1}}}"#;
+        assert!(totals(&read("a.json", agrees).unwrap()).is_empty());
+        // The entry says moderate where the totals say high: the high is not shown.
+        let relabelled = agrees.replacen(
+            r#""severity":"high","via""#,
+            r#""severity":"moderate","via""#,
+            1,
+        );
+        assert_eq!(
+            totals(&read("a.json", &relabelled).unwrap()),
+            vec![(
+                "high".into(),
+                1,
+                0,
+                Some("/metadata/vulnerabilities/high".into())
+            )]
+        );
+    }
+
+    #[test]
+    fn v1_totals_count_paths() {
+        let text = r#"{"actions":[],"advisories":{"1":{"id":1,"severity":"critical","module_name":"a",
+              "findings":[{"version":"1.0.0","paths":["a","b>a"]}]}},
+            "metadata":{"vulnerabilities":{"info":0,"low":0,"moderate":0,"high":0,"critical":2}}}"#;
+        assert!(totals(&read("a.json", text).unwrap()).is_empty());
+        let more = text.replace(r#""critical":2"#, r#""critical":3"#);
+        assert_eq!(
+            totals(&read("a.json", &more).unwrap()),
+            vec![(
+                "critical".into(),
+                3,
+                2,
+                Some("/metadata/vulnerabilities/critical".into())
+            )]
+        );
+    }
+
+    /// Issue 9: a total that is not a count, and a missing or `null` list of vulnerabilities,
+    /// are bad evidence.
+    #[test]
+    fn unreadable_totals_and_missing_lists_are_refused() {
+        for (value, needle) in [
+            ("-1", "invalid value"),
+            (r#""3""#, "invalid type"),
+            ("1e3", "invalid type"),
+        ] {
+            let text = format!(
+                "{{\"auditReportVersion\":2,\"vulnerabilities\":{{}},\n\"metadata\":{{\"vulnerabilities\":{{\"critical\":{value}}}}}}}"
+            );
+            let e = read("a.json", &text).unwrap_err();
+            assert!(
+                e.message.contains("metadata.vulnerabilities.critical"),
+                "{value}: {e:?}"
+            );
+            assert!(e.message.contains(needle), "{value}: {e:?}");
+            assert_eq!(e.line, Some(2), "{value}");
+        }
+        let e = read(
+            "a.json",
+            r#"{"auditReportVersion":2,"vulnerabilities":null}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("vulnerabilities"), "{e:?}");
+        assert!(e.message.contains("null"), "{e:?}");
+        let e = read("a.json", r#"{"auditReportVersion":2,"metadata":{}}"#).unwrap_err();
+        assert!(
+            e.message.contains("missing field `vulnerabilities`"),
+            "{e:?}"
+        );
+        let e = read(
+            "a.json",
+            r#"{"auditReportVersion":2,"vulnerabilities":{},"metadata":null}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("metadata"), "{e:?}");
     }
 
     #[test]

@@ -20,11 +20,13 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::Visitor;
 use serde::Deserialize;
 
 use super::{json, Facts, Parsed};
-use crate::input::{Finding, FindingKind, FixState, Location, Producer, Source};
+use crate::input::{
+    Finding, FindingKind, FixState, IncompleteRun, Location, Producer, ScanReport, Source,
+};
 use crate::severity::Severity;
 use crate::EvidenceError;
 
@@ -46,12 +48,20 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 "SARIF log without the required 'runs' property",
             ))
         }
-        Field::Null => Vec::new(),
+        // The schema allows `null`: SARIF 2.1.0 §3.13.4 gives it to a log whose tool failed
+        // before it could produce a run. No run is no scan, never a clean one.
+        Field::Null => {
+            return Err(EvidenceError::new(
+                "SARIF log with 'runs': null: the tool failed before it produced a run \
+                 (SARIF 2.1.0 §3.13.4); a scan that did not run is not a clean scan",
+            ))
+        }
         Field::Present(runs) => runs,
     };
 
     let mut producer = None;
     let mut findings = Vec::new();
+    let mut incomplete = Vec::new();
     for (r, run) in runs.iter().enumerate() {
         let at = format!("runs[{r}]");
         let tool = run
@@ -72,25 +82,80 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 .clone()
                 .or_else(|| driver.semantic_version.clone()),
         });
+        incomplete.extend(incomplete_run(id, r, run, name));
         let ctx = RunContext::new(run, tool, driver, name);
         for (i, result) in run.results.iter().flatten().enumerate() {
             let finding = ctx.finding(id, r, i, result)?;
             findings.push(finding);
         }
     }
+    let producer = producer.unwrap_or_else(|| Producer {
+        name: "unknown".to_owned(),
+        version: None,
+    });
 
     Ok(Parsed {
         format_version: Some(VERSION.to_owned()),
-        producer: producer.unwrap_or_else(|| Producer {
-            name: "unknown".to_owned(),
-            version: None,
-        }),
         facts: Facts {
             findings,
+            scan_report: Some(ScanReport {
+                evidence: id.to_owned(),
+                tool: producer.name.clone(),
+                incomplete,
+                mismatches: Vec::new(),
+            }),
             ..Facts::default()
         },
+        producer,
         diagnostics: Vec::new(),
     })
+}
+
+/// Why run `r` is not a complete scan, if it is not: an invocation that says
+/// `executionSuccessful: false` (the tool crashed or stopped), or no `results` array at all
+/// (SARIF 2.1.0 §3.14.23: absent only when the tool did not start or did not begin its analysis,
+/// or when the run only exports rule metadata).
+fn incomplete_run(id: &str, r: usize, run: &Run, tool: &str) -> Vec<IncompleteRun> {
+    let mut out = Vec::new();
+    for (i, inv) in run.invocations.iter().flatten().enumerate() {
+        if inv.execution_successful {
+            continue;
+        }
+        let mut reason = format!("invocations[{i}] reports `executionSuccessful: false`");
+        if let Some(code) = inv.exit_code {
+            reason.push_str(&format!(" (exit code {code})"));
+        }
+        let said = inv
+            .tool_execution_notifications
+            .iter()
+            .flatten()
+            .filter(|n| matches!(n.level, Some(Level::Error)))
+            .find_map(|n| n.message.as_ref().and_then(|m| m.text.as_deref()))
+            .or(inv.exit_code_description.as_deref())
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if let Some(text) = said {
+            reason.push_str(": ");
+            reason.push_str(super::xml::clip(text, 200));
+        }
+        out.push(IncompleteRun {
+            run: format!("runs[{r}]"),
+            tool: tool.to_owned(),
+            reason,
+            source: Source::pointer(id, format!("/runs/{r}/invocations/{i}")),
+        });
+    }
+    if run.results.is_none() {
+        out.push(IncompleteRun {
+            run: format!("runs[{r}]"),
+            tool: tool.to_owned(),
+            reason: "the run has no `results` array: the tool did not start, did not begin its \
+                     analysis, or only exported rule metadata"
+                .to_owned(),
+            source: Source::pointer(id, format!("/runs/{r}")),
+        });
+    }
+    out
 }
 
 fn check_version(version: &Field<String>) -> Result<(), EvidenceError> {
@@ -204,10 +269,15 @@ impl<'a> RunContext<'a> {
                     .and_then(|c| c.level)
             })
             .unwrap_or(Level::Warning);
-        let score = security_severity(result.properties.as_ref())
+        let stated = security_severity(result.properties.as_ref())
             .or_else(|| security_severity(rule.and_then(|x| x.properties.as_ref())));
-        let severity = match score {
-            Some(s) if is_problem => Severity::from_score(s),
+        let score = match stated {
+            Some(Score::Number(s)) => Some(s),
+            _ => None,
+        };
+        let severity = match stated {
+            Some(Score::Number(s)) if is_problem => Severity::from_score(s),
+            Some(Score::Word(w)) if is_problem => w,
             _ => Severity::from_sarif_level(level.as_str()),
         };
 
@@ -349,10 +419,8 @@ fn is_suppressed(suppressions: Option<&[Suppression]>) -> bool {
     }
 }
 
-fn security_severity(properties: Option<&Properties>) -> Option<f64> {
-    properties
-        .and_then(|p| p.security_severity.as_ref())
-        .and_then(|s| s.0)
+fn security_severity(properties: Option<&Properties>) -> Option<Score> {
+    properties.and_then(|p| p.security_severity)
 }
 
 /// The message text: `text`, else the rule's (or the component's global) message string named
@@ -458,16 +526,42 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+// Arrays the schema never allows to be `null` are read with `json::present`: `null` is refused
+// with its path and position, never taken for an empty list.
+
 #[derive(Deserialize)]
 struct Run {
     tool: Option<Tool>,
+    #[serde(default, deserialize_with = "json::present")]
     results: Option<Vec<SarifResult>>,
+    #[serde(default, deserialize_with = "json::present")]
     artifacts: Option<Vec<Artifact>>,
+    #[serde(default, deserialize_with = "json::present")]
+    invocations: Option<Vec<Invocation>>,
+}
+
+/// An `invocation`: whether the tool ran to the end (`executionSuccessful` is required).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    exit_code: Option<i64>,
+    exit_code_description: Option<String>,
+    #[serde(default, deserialize_with = "json::present")]
+    tool_execution_notifications: Option<Vec<Notification>>,
+}
+
+/// A `notification` of the tool's execution.
+#[derive(Deserialize)]
+struct Notification {
+    level: Option<Level>,
+    message: Option<Message>,
 }
 
 #[derive(Deserialize)]
 struct Tool {
     driver: Option<Component>,
+    #[serde(default, deserialize_with = "json::present")]
     extensions: Option<Vec<Component>>,
 }
 
@@ -478,6 +572,7 @@ struct Component {
     name: Option<String>,
     version: Option<String>,
     semantic_version: Option<String>,
+    #[serde(default, deserialize_with = "json::present")]
     rules: Option<Vec<Rule>>,
     global_message_strings: Option<HashMap<String, MessageString>>,
 }
@@ -504,7 +599,11 @@ struct MessageString {
 
 #[derive(Deserialize)]
 struct Properties {
-    #[serde(rename = "security-severity")]
+    #[serde(
+        default,
+        rename = "security-severity",
+        deserialize_with = "json::present"
+    )]
     security_severity: Option<Score>,
 }
 
@@ -631,9 +730,18 @@ enum SuppressionStatus {
     Rejected,
 }
 
-/// `security-severity`: a CVSS-like score, written as a string (GitHub's convention) or a
-/// number. Anything else, or a string that is not a number, counts as absent.
-struct Score(Option<f64>);
+/// `security-severity`: a CVSS score from 0.0 to 10.0, written as a string (GitHub's
+/// convention) or a number, or a severity word some tools write (`"CRITICAL"`). Anything else
+/// — a score out of range, a string that is neither, `null`, a bool, an object — is malformed
+/// evidence, refused with its path and position rather than taken as "no severity".
+#[derive(Clone, Copy)]
+enum Score {
+    Number(f64),
+    Word(Severity),
+}
+
+/// The range of a CVSS score.
+const SCORE_RANGE: std::ops::RangeInclusive<f64> = 0.0..=10.0;
 
 impl<'de> Deserialize<'de> for Score {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -643,41 +751,46 @@ impl<'de> Deserialize<'de> for Score {
 
 struct ScoreVisitor;
 
+impl ScoreVisitor {
+    fn number<E: serde::de::Error>(v: f64, shown: &dyn fmt::Display) -> Result<Score, E> {
+        if v.is_finite() && SCORE_RANGE.contains(&v) {
+            Ok(Score::Number(v))
+        } else {
+            Err(E::custom(format!(
+                "`security-severity` {shown} is out of range (a CVSS score from 0.0 to 10.0)"
+            )))
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for ScoreVisitor {
     type Value = Score;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a score as a number or a string")
+        f.write_str("a `security-severity` score from 0.0 to 10.0 (a number or a string)")
     }
-    fn visit_str<E>(self, v: &str) -> Result<Score, E> {
-        Ok(Score(
-            v.trim().parse::<f64>().ok().filter(|s| s.is_finite()),
-        ))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Score, E> {
+        if let Ok(n) = v.trim().parse::<f64>() {
+            return Self::number(n, &format_args!("\"{v}\""));
+        }
+        match Severity::from_word(v) {
+            Severity::Unknown => Err(E::custom(format!(
+                "`security-severity` \"{}\" is neither a CVSS score from 0.0 to 10.0 nor a severity word",
+                super::xml::clip(v, 40)
+            ))),
+            word => Ok(Score::Word(word)),
+        }
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Score, E> {
-        Ok(Score(Some(v).filter(|s| s.is_finite())))
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Score, E> {
+        Self::number(v, &v)
     }
-    #[allow(clippy::cast_precision_loss)] // a score is small; precision is not at stake
-    fn visit_i64<E>(self, v: i64) -> Result<Score, E> {
-        Ok(Score(Some(v as f64)))
+    #[allow(clippy::cast_precision_loss)] // checked against 0..=10 right after
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Score, E> {
+        Self::number(v as f64, &v)
     }
     #[allow(clippy::cast_precision_loss)]
-    fn visit_u64<E>(self, v: u64) -> Result<Score, E> {
-        Ok(Score(Some(v as f64)))
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Score, E> {
-        Ok(Score(None))
-    }
-    fn visit_unit<E>(self) -> Result<Score, E> {
-        Ok(Score(None))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Score, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Score(None))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Score, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Score(None))
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Score, E> {
+        Self::number(v as f64, &v)
     }
 }
 
@@ -804,11 +917,11 @@ mod tests {
     fn security_severity_as_string_or_number_wins_over_the_level() {
         let rules = r#"[{"id":"S","properties":{"security-severity":"7.5","tags":["security"]}},
             {"id":"N","properties":{"security-severity":3.1}},
-            {"id":"X","properties":{"security-severity":"high"}},
-            {"id":"O","properties":{"security-severity":{"v":1}}}]"#;
+            {"id":"X","properties":{"security-severity":"HIGH"}},
+            {"id":"O","properties":{"security-severity":"critical"}}]"#;
         let results = r#"[{"ruleId":"S","level":"note","message":{"text":"m"}},
             {"ruleId":"N","level":"error","message":{"text":"m"}},
-            {"ruleId":"X","level":"error","message":{"text":"m"}},
+            {"ruleId":"X","level":"note","message":{"text":"m"}},
             {"ruleId":"O","level":"note","message":{"text":"m"}},
             {"ruleId":"S","message":{"text":"m"},"properties":{"security-severity":9.5}}]"#;
         let f = findings(&one_run(rules, results));
@@ -818,12 +931,12 @@ mod tests {
         assert_eq!(
             (f[2].score, f[2].severity),
             (None, Severity::High),
-            "not a number: level"
+            "a severity word some tools write"
         );
         assert_eq!(
             (f[3].score, f[3].severity),
-            (None, Severity::Low),
-            "not a score: level"
+            (None, Severity::Critical),
+            "a severity word some tools write"
         );
         assert_eq!(
             (f[4].score, f[4].severity),
@@ -953,7 +1066,7 @@ mod tests {
     fn runs_and_producers() {
         let text = log(
             r#"[{"tool":{"driver":{"name":"first","semanticVersion":"3.0.0"}},"results":[{"message":{"text":"a"}}]},
-            {"tool":{"driver":{"name":"second"}},"results":null},
+            {"tool":{"driver":{"name":"second"}},"results":[]},
             {"tool":{"driver":{"name":"third"}},"results":[{"message":{"text":"b"}}]}]"#,
         );
         let parsed = read("e.sarif", &text).unwrap();
@@ -971,11 +1084,156 @@ mod tests {
 
         let none = read("e.sarif", &log("[]")).unwrap();
         assert_eq!(none.producer.name, "unknown");
-        assert!(read("e.sarif", &log("null"))
-            .unwrap()
-            .facts
-            .findings
-            .is_empty());
+        let scan = parsed.facts.scan_report.unwrap();
+        assert_eq!(scan.tool, "first");
+        assert!(scan.incomplete.is_empty(), "{scan:?}");
+    }
+
+    /// Issue 9: `runs: null` is the schema's way of saying the tool failed before it produced
+    /// a run (SARIF 2.1.0 §3.13.4): refused, never read as "no runs, no results".
+    #[test]
+    fn refuses_null_runs() {
+        let e = refused(&log("null"));
+        assert!(
+            e.message.starts_with("SARIF log with 'runs': null"),
+            "{e:?}"
+        );
+        assert!(e.message.contains("not a clean scan"), "{e:?}");
+    }
+
+    /// Issue 9: `results` (and the other arrays read) may be absent but never `null`.
+    #[test]
+    fn refuses_null_arrays_with_path_and_position() {
+        for (text, path) in [
+            (
+                log("[{\"tool\":{\"driver\":{\"name\":\"t\"}},\n\"results\":null}]"),
+                "runs[0].results",
+            ),
+            (
+                log("[{\"tool\":{\"driver\":{\"name\":\"t\",\n\"rules\":null}},\"results\":[]}]"),
+                "runs[0].tool.driver.rules",
+            ),
+            (
+                log("[{\"tool\":{\"driver\":{\"name\":\"t\"}},\"results\":[],\n\"invocations\":null}]"),
+                "runs[0].invocations",
+            ),
+            (
+                log("[{\"tool\":{\"driver\":{\"name\":\"t\"},\n\"extensions\":null},\"results\":[]}]"),
+                "runs[0].tool.extensions",
+            ),
+        ] {
+            let e = refused(&text);
+            assert!(e.message.contains(&format!("`{path}`")), "{path}: {e:?}");
+            assert!(e.message.contains("null"), "{path}: {e:?}");
+            assert_eq!(e.line, Some(2), "{path}");
+            assert!(e.column.is_some(), "{path}");
+        }
+    }
+
+    /// Issue 9: a run whose invocation failed, or that has no `results`, is an incomplete scan:
+    /// its findings are read, and the scan report says so (the standard policy denies it).
+    #[test]
+    fn failed_invocations_and_runs_without_results_are_incomplete() {
+        let text = log(r#"[{"tool":{"driver":{"name":"semgrep"}},
+                "invocations":[{"executionSuccessful":true},
+                  {"executionSuccessful":false,"exitCode":2,
+                   "toolExecutionNotifications":[{"level":"warning","message":{"text":"slow"}},
+                     {"level":"error","message":{"text":"out of memory"}}]}],
+                "results":[{"message":{"text":"a"}}]},
+              {"tool":{"driver":{"name":"rules-only"}}},
+              {"tool":{"driver":{"name":"ok"}},"invocations":[{"executionSuccessful":true}],"results":[]}]"#);
+        let parsed = read("e.sarif", &text).unwrap();
+        assert_eq!(parsed.facts.findings.len(), 1);
+        let scan = parsed.facts.scan_report.unwrap();
+        assert_eq!(scan.evidence, "e.sarif");
+        let got: Vec<(&str, &str, &str, Option<&str>)> = scan
+            .incomplete
+            .iter()
+            .map(|x| {
+                (
+                    x.run.as_str(),
+                    x.tool.as_str(),
+                    x.reason.as_str(),
+                    x.source.pointer.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "runs[0]",
+                    "semgrep",
+                    "invocations[1] reports `executionSuccessful: false` (exit code 2): out of memory",
+                    Some("/runs/0/invocations/1"),
+                ),
+                (
+                    "runs[1]",
+                    "rules-only",
+                    "the run has no `results` array: the tool did not start, did not begin its \
+                     analysis, or only exported rule metadata",
+                    Some("/runs/1"),
+                ),
+            ]
+        );
+        // `executionSuccessful` is required in an invocation.
+        let e = refused(&log(
+            r#"[{"tool":{"driver":{"name":"t"}},"invocations":[{"exitCode":0}],"results":[]}]"#,
+        ));
+        assert!(e.message.contains("executionSuccessful"), "{e:?}");
+    }
+
+    /// Issue 9: a `security-severity` out of 0.0–10.0, or one that is no score at all, is
+    /// malformed evidence, refused with its path and position — never an unknown severity that
+    /// lets an `error` result pass.
+    #[test]
+    fn refuses_security_severity_out_of_range_or_unreadable() {
+        for (value, needle) in [
+            (r#""99""#, r#"`security-severity` "99" is out of range"#),
+            (r#""-1""#, r#"`security-severity` "-1" is out of range"#),
+            ("10.5", "`security-severity` 10.5 is out of range"),
+            ("-3", "`security-severity` -3 is out of range"),
+            (r#""bogus""#, "is neither a CVSS score"),
+            (r#""unknown""#, "is neither a CVSS score"),
+            ("null", "null"),
+            ("true", "invalid type"),
+            (r#"{"v":1}"#, "invalid type"),
+        ] {
+            let text = one_run(
+                "[]",
+                &format!(
+                    "[{{\"ruleId\":\"R\",\"level\":\"error\",\"message\":{{\"text\":\"m\"}},\n\"properties\":{{\"security-severity\":{value}}}}}]"
+                ),
+            );
+            let e = refused(&text);
+            assert!(e.message.contains(needle), "{value}: {e:?}");
+            assert!(
+                e.message
+                    .contains("`runs[0].results[0].properties.security-severity`"),
+                "{value}: {e:?}"
+            );
+            assert_eq!(e.line, Some(2), "{value}");
+            assert!(e.column.is_some(), "{value}");
+        }
+        // The same in a rule's properties.
+        let e = refused(&one_run(
+            r#"[{"id":"R","properties":{"security-severity":"99"}}]"#,
+            r#"[{"ruleId":"R","message":{"text":"m"}}]"#,
+        ));
+        assert!(
+            e.message.contains("rules[0].properties.security-severity"),
+            "{e:?}"
+        );
+        // The ends of the range are scores.
+        for (value, want) in [("0", Severity::Info), ("10.0", Severity::Critical)] {
+            let f = only(&one_run(
+                "[]",
+                &format!(
+                    r#"[{{"ruleId":"R","message":{{"text":"m"}},"properties":{{"security-severity":"{value}"}}}}]"#
+                ),
+            ));
+            assert_eq!(f.severity, want, "{value}");
+        }
     }
 
     #[test]

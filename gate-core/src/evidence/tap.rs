@@ -258,6 +258,9 @@ struct State<'i> {
     summary: TestSummary,
     bailed_out: bool,
     node: bool,
+    /// The number of every top-level point, as written or (unnumbered) the one after the
+    /// previous point's.
+    numbers: Vec<u64>,
 }
 
 impl<'i> State<'i> {
@@ -327,6 +330,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         summary: TestSummary::default(),
         bailed_out: false,
         node: false,
+        numbers: Vec::new(),
     };
     // An open YAML block: (indentation of its `---`, the line it starts on, its lines, whether
     // it belongs to a top-level point).
@@ -428,11 +432,13 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             state.close(None);
             let count = range.split('#').next().unwrap_or_default().trim();
             let n: u64 = count.parse().map_err(|_| {
+                let why = if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) {
+                    " (the count is out of range)"
+                } else {
+                    " (expected `1..N`)"
+                };
                 EvidenceError::at(
-                    format!(
-                        "not a TAP plan: `{}` (expected `1..N`)",
-                        super::xml::clip(body, 60)
-                    ),
+                    format!("not a TAP plan: `{}`{why}", super::xml::clip(body, 60)),
                     line_no,
                     1,
                 )
@@ -449,8 +455,21 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         }
         if let Some((ok, rest)) = point_keyword(body) {
             state.close(None);
+            let point = parse_point(rest);
+            let number = match point.number {
+                Some(n) => n,
+                None if rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) => {
+                    return Err(EvidenceError::at(
+                        "test point number out of range",
+                        line_no,
+                        1,
+                    ));
+                }
+                None => state.numbers.last().map_or(1, |n| n.saturating_add(1)),
+            };
+            state.numbers.push(number);
             state.open = Some(Open {
-                point: parse_point(rest),
+                point,
                 ok,
                 line: line_no,
                 failed_subtest: state.pending_subtest_failure.take(),
@@ -496,6 +515,9 @@ fn finish(state: State<'_>) -> Parsed {
                 plural(found, "point", "points")),
         )),
     };
+    // Point numbers are checked when the count agrees with the plan (a count that does not is
+    // reported already): a point given twice can stand in for one that is missing.
+    let count_agrees = mismatch.is_none();
     if let Some((claimed, line, message)) = mismatch {
         diagnostics.push(Diagnostic {
             code: Code::TapPlanMismatch,
@@ -511,8 +533,41 @@ fn finish(state: State<'_>) -> Parsed {
             found_errors: state.summary.errored,
             claimed_tests: claimed,
             found_tests: Some(found),
+            duplicate_points: Vec::new(),
+            missing_points: Vec::new(),
             source: Source::line(state.id, line, 1),
         });
+    }
+    if count_agrees && !state.bailed_out {
+        let last = state.plan.map_or_else(
+            || state.numbers.iter().copied().max().unwrap_or(0),
+            |(n, _)| n,
+        );
+        let (duplicate, missing) = numbering(&state.numbers, last);
+        if !duplicate.is_empty() || !missing.is_empty() {
+            let line = state.tests.first().and_then(|t| t.source.line).unwrap_or(1);
+            diagnostics.push(Diagnostic {
+                code: Code::TapPlanMismatch,
+                path: Some(state.id.to_owned()),
+                line: Some(line),
+                message: format!(
+                    "test points are numbered wrongly: {}",
+                    numbering_words(&duplicate, &missing)
+                ),
+            });
+            mismatches.push(CountMismatch {
+                suite: "numbering".into(),
+                claimed_failures: 0,
+                claimed_errors: 0,
+                found_failures,
+                found_errors: state.summary.errored,
+                claimed_tests: state.plan.map(|(n, _)| n),
+                found_tests: Some(found),
+                duplicate_points: duplicate,
+                missing_points: missing,
+                source: Source::line(state.id, line, 1),
+            });
+        }
     }
     Parsed {
         format_version: state.version,
@@ -535,6 +590,64 @@ fn finish(state: State<'_>) -> Parsed {
             ..Facts::default()
         },
         diagnostics,
+    }
+}
+
+/// The most point numbers listed as duplicated or missing (a stream may miss millions).
+pub const MAX_LISTED: usize = 10;
+
+/// The point numbers given more than once, and those in `1..=last` given by no point (at most
+/// [`MAX_LISTED`] of each, smallest first). Works on gaps, so a plan of `1..4000000000` costs no
+/// more than its points.
+fn numbering(numbers: &[u64], last: u64) -> (Vec<u64>, Vec<u64>) {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
+    let mut duplicate = Vec::new();
+    let mut missing = Vec::new();
+    let mut expect: u64 = 1;
+    let mut previous = None;
+    for &n in &sorted {
+        if previous == Some(n) {
+            if duplicate.last() != Some(&n) && duplicate.len() < MAX_LISTED {
+                duplicate.push(n);
+            }
+            continue;
+        }
+        previous = Some(n);
+        let mut gap = expect;
+        while gap < n.min(last.saturating_add(1)) && missing.len() < MAX_LISTED {
+            missing.push(gap);
+            gap += 1;
+        }
+        expect = n.saturating_add(1);
+    }
+    let mut gap = expect;
+    while gap <= last && missing.len() < MAX_LISTED {
+        missing.push(gap);
+        gap = gap.saturating_add(1);
+        if gap == u64::MAX {
+            break;
+        }
+    }
+    (duplicate, missing)
+}
+
+fn numbering_words(duplicate: &[u64], missing: &[u64]) -> String {
+    let list = |v: &[u64]| {
+        let mut s = v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        if v.len() == MAX_LISTED {
+            s.push_str(", …");
+        }
+        s
+    };
+    match (duplicate.is_empty(), missing.is_empty()) {
+        (false, false) => format!(
+            "{} given more than once, {} missing",
+            list(duplicate),
+            list(missing)
+        ),
+        (false, true) => format!("{} given more than once", list(duplicate)),
+        _ => format!("{} missing", list(missing)),
     }
 }
 
@@ -715,6 +828,76 @@ mod tests {
 
         // The plan at the end is as good as at the start.
         assert!(mismatches(&read_ok("ok 1\nok 2\n1..2\n")).is_empty());
+    }
+
+    /// Issue 9: a point given twice can stand in for one that failed and was removed; the
+    /// count agrees with the plan, so only the numbers show it.
+    #[test]
+    fn repeated_and_missing_point_numbers_are_reported() {
+        for (text, duplicate, missing) in [
+            ("TAP version 13\n1..3\nok 1\nok 1\nok 3\n", vec![1], vec![2]),
+            ("TAP version 13\n1..3\nok 1\nok 2\nok 2\n", vec![2], vec![3]),
+            ("1..3\nok 1\nok 3\nok\n", vec![], vec![2]),
+            ("TAP version 13\nok 1\nok 3\nok 3\n1..3\n", vec![3], vec![2]),
+        ] {
+            let p = read_ok(text);
+            let m = mismatches(&p);
+            assert_eq!(m.len(), 1, "{text:?}: {m:?}");
+            assert_eq!(m[0].suite, "numbering");
+            assert_eq!(m[0].duplicate_points, duplicate, "{text:?}");
+            assert_eq!(m[0].missing_points, missing, "{text:?}");
+            assert_eq!((m[0].claimed_tests, m[0].found_tests), (Some(3), Some(3)));
+            assert_eq!(p.diagnostics[0].code, Code::TapPlanMismatch);
+            assert!(
+                p.diagnostics[0]
+                    .message
+                    .starts_with("test points are numbered wrongly"),
+                "{:?}",
+                p.diagnostics
+            );
+        }
+        let p = read_ok("TAP version 13\n1..3\nok 1\nok 1\nok 3\n");
+        assert_eq!(
+            p.diagnostics[0].message,
+            "test points are numbered wrongly: 1 given more than once, 2 missing"
+        );
+        // In order, out of order, or unnumbered: nothing is hidden.
+        for text in [
+            "1..3\nok 1\nok 2\nok 3\n",
+            "1..3\nok 2\nok 1\nok 3\n",
+            "1..3\nok\nok\nok\n",
+        ] {
+            assert!(mismatches(&read_ok(text)).is_empty(), "{text:?}");
+        }
+        // Huge numbers cost no more than their points, and list at most MAX_LISTED.
+        let p = read_ok("1..2\nok 1\nok 18446744073709551615\n");
+        assert_eq!(mismatches(&p)[0].missing_points, vec![2]);
+        let (d, m) = numbering(&[1, 4_000_000_000], 4_000_000_000);
+        assert!(d.is_empty());
+        assert_eq!(m, (2..12).collect::<Vec<u64>>());
+    }
+
+    /// Issue 9: a number gate cannot read is bad evidence.
+    #[test]
+    fn unreadable_plan_and_point_numbers_are_refused() {
+        for (text, line, needle) in [
+            ("TAP version 13\n1..abc\nok 1\n", 2, "(expected `1..N`)"),
+            (
+                "TAP version 13\n1..99999999999999999999999\nok 1\n",
+                2,
+                "(the count is out of range)",
+            ),
+            ("TAP version 13\n1..-1\n", 2, "not a TAP plan"),
+            (
+                "TAP version 13\n1..1\nok 99999999999999999999999\n",
+                3,
+                "test point number out of range",
+            ),
+        ] {
+            let e = read("t.tap", text).unwrap_err();
+            assert!(e.message.contains(needle), "{text:?}: {e:?}");
+            assert_eq!(e.line, Some(line), "{text:?}");
+        }
     }
 
     #[test]

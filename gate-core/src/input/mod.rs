@@ -183,8 +183,9 @@ pub struct TestReport {
 }
 
 /// A report that claims more than it shows: a JUnit suite whose `failures`/`errors` attributes
-/// claim more than its test cases show, or a TAP stream whose plan disagrees with its test points
-/// (or that has no plan at all).
+/// claim more than its test cases show, a TAP stream whose plan disagrees with its test points
+/// (or that has no plan at all), or whose test points repeat or skip numbers (`suite:
+/// "numbering"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CountMismatch {
     /// The suite's name.
@@ -202,7 +203,54 @@ pub struct CountMismatch {
     pub claimed_tests: Option<u64>,
     /// Test points found, when the mismatch is about the number of tests (TAP); else `null`.
     pub found_tests: Option<u64>,
+    /// TAP point numbers given by more than one test point (at most 10, smallest first).
+    pub duplicate_points: Vec<u64>,
+    /// TAP point numbers up to the plan's `N` (or the highest number) that no test point gives
+    /// (at most 10, smallest first).
+    pub missing_points: Vec<u64>,
     /// Where the suite element (or TAP plan) starts.
+    pub source: Source,
+}
+
+/// One scanner report file's account of itself (`input.scans[]`): runs that did not complete,
+/// and totals the report states that its entries do not bear out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ScanReport {
+    /// The evidence id.
+    pub evidence: String,
+    /// The tool that wrote it, as the report names it.
+    pub tool: String,
+    /// Runs the report itself says did not complete (a SARIF invocation with
+    /// `executionSuccessful: false`, a SARIF run without `results`).
+    pub incomplete: Vec<IncompleteRun>,
+    /// Totals the report states that are more than its entries show.
+    pub mismatches: Vec<TotalMismatch>,
+}
+
+/// A run of a scanner that did not complete: its findings are not the whole story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct IncompleteRun {
+    /// Which run (`runs[0]`).
+    pub run: String,
+    /// The tool of that run.
+    pub tool: String,
+    /// Why the run counts as incomplete, in words.
+    pub reason: String,
+    /// Where the run (or its failed invocation) is.
+    pub source: Source,
+}
+
+/// A total a scanner report states (`metadata.vulnerabilities.critical: 3`) that is more than
+/// its entries show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TotalMismatch {
+    /// What is counted: a severity (`critical`) or `total`.
+    pub total: String,
+    /// What the report's totals claim.
+    pub claimed: u64,
+    /// What its entries show.
+    pub found: u64,
+    /// Where the total is stated.
     pub source: Source,
 }
 
@@ -496,6 +544,9 @@ pub struct Input {
     pub tests: Tests,
     /// Findings from every scanner.
     pub findings: Vec<Finding>,
+    /// One entry per scanner report that states facts about its own completeness (SARIF,
+    /// npm audit).
+    pub scans: Vec<ScanReport>,
     /// SBOM contents.
     pub sbom: Sbom,
     /// Signature verification outcomes (filled by the verification step; empty until then).
@@ -527,6 +578,7 @@ impl Input {
             release,
             tests,
             findings,
+            scans,
             sbom,
             signatures,
             attestations,
@@ -559,6 +611,7 @@ impl Input {
                 ("release", rego::to_value_with(&release, &cache)?),
                 ("tests", tests?),
                 ("findings", findings?),
+                ("scans", rego::to_value_with(&scans, &cache)?),
                 ("sbom", sbom?),
                 ("signatures", rego::to_value_with(&signatures, &cache)?),
                 ("attestations", rego::to_value_with(&attestations, &cache)?),
