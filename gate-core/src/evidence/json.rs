@@ -474,7 +474,10 @@ mod tests {
         assert_eq!(e.message, "duplicate JSON key `b`");
         assert_eq!((e.line, e.column), (Some(2), Some(4)));
         let v = parse_value(r#"{"a": [{"b": 1}, {"b": 2.5}], "c": null}"#).unwrap();
-        assert_eq!(v, serde_json::json!({"a": [{"b": 1}, {"b": 2.5}], "c": null}));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": [{"b": 1}, {"b": 2.5}], "c": null})
+        );
         assert!(parse_value(r#"{"a": 1, "a": 1}"#).is_err());
         let deep = "[".repeat(200) + &"]".repeat(200);
         assert!(parse_value(&deep)
