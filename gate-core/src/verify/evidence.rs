@@ -112,8 +112,17 @@ pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>
         },
         ..Parsed::default()
     };
-    if let Some(list) = value.get("attestations").and_then(|a| a.as_array()) {
-        // npm's attestations document: every entry's `bundle` is a Sigstore bundle.
+    // npm's attestations document, `{"attestations": [{"predicateType", "bundle"}…]}`: every
+    // entry's `bundle` is a Sigstore bundle. Only a document with that one key is one (as
+    // detection decides): a bundle or statement that also carries `attestations` is read as what
+    // it is, not as the list beside it.
+    let npm_list = (kind == "sigstore-bundle")
+        .then(|| value.as_object())
+        .flatten()
+        .filter(|o| o.len() == 1)
+        .and_then(|o| o.get("attestations"))
+        .and_then(|a| a.as_array());
+    if let Some(list) = npm_list {
         let mut items = Vec::new();
         for (i, a) in list.iter().enumerate() {
             let b = a
