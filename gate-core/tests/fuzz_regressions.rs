@@ -78,3 +78,55 @@ fn an_npm_attestations_document_reads_as_its_bundles() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Read `text` as a file named `name`, expecting an error; return its message.
+fn refused(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs_err::write(&path, text).unwrap();
+    let err = read_file(&path, name).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&path.display().to_string()),
+        "{message}"
+    );
+    message
+}
+
+// Found by `gate_approvals` (a hand-built hostile input run through the target timed out): the
+// YAML parser takes time quadratic in flow nesting, so 32 KB of `[` took ten seconds and a
+// larger file was a hang. Past 4096 `[`/`{` a YAML approvals document is refused, at the line and
+// column of the first one over.
+#[test]
+fn deeply_nested_yaml_approvals_are_refused_at_the_bound() {
+    let depth = 20_000;
+    let text = format!(
+        "gate-approvals: 1\nchange: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let message = refused("approvals.yaml", &text);
+    // `change: ` is 8 characters; the 4097th `[` is in column 8 + 4097.
+    assert!(
+        message.contains(":2:4105: more than 4096 `[` and `{`"),
+        "{message}"
+    );
+}
+
+// Same family, in TAP's YAML diagnostics blocks: the document's blocks share the budget, and a
+// block past it is read line by line (as a block that is not valid YAML is), so `\t` in a
+// quoted message stays as written instead of being parsed as YAML.
+#[test]
+fn tap_yaml_blocks_past_the_budget_are_read_line_by_line() {
+    let wide = vec!["[]"; 5000].join(", ");
+    let text = format!(
+        "TAP version 13\n1..1\nnot ok 1 - t\n  ---\n  message: \"a\\tb\"\n  data: [{wide}]\n  ...\n"
+    );
+    let ev = read("wide.tap", &text);
+    assert_eq!(ev.facts.tests.len(), 1);
+    assert_eq!(ev.facts.tests[0].message.as_deref(), Some("a\\tb"));
+
+    let small = "TAP version 13\n1..1\nnot ok 1 - t\n  ---\n  message: \"a\\tb\"\n  ...\n";
+    let ev = read("small.tap", small);
+    assert_eq!(ev.facts.tests[0].message.as_deref(), Some("a\tb"));
+}

@@ -233,6 +233,18 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
 }
 
 fn parse_yaml(text: &str) -> Result<Document, EvidenceError> {
+    if let Some(offset) = super::yaml::over_budget(text, super::yaml::MAX_FLOW_OPENERS) {
+        let (line, column) = super::text::line_col(text, offset);
+        return Err(EvidenceError::at(
+            format!(
+                "more than {} `[` and `{{` characters: gate does not parse YAML nested this \
+                 deeply or this often (write the document as JSON, or in block style)",
+                super::yaml::MAX_FLOW_OPENERS
+            ),
+            line,
+            column,
+        ));
+    }
     let de = yaml_serde::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Document>(de).map_err(|e| {
         let path = e.path().to_string();

@@ -23,6 +23,7 @@ pub mod tap;
 pub mod text;
 pub mod trivy;
 pub mod xml;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 

@@ -330,6 +330,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     // Whether the last significant line was a test point at this indentation.
     let mut after_point: Option<usize> = None;
     let mut first_significant = true;
+    let mut yaml_budget = super::yaml::MAX_FLOW_OPENERS;
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = index + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -343,7 +344,16 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 yaml = None;
                 after_point = None;
                 if top {
-                    state.close(Some(read_yaml(&block)));
+                    // The YAML parser's time grows with the square of flow nesting: past the
+                    // document's budget of `[`/`{`, blocks are read line by line instead.
+                    let openers = super::yaml::flow_openers(&block);
+                    let diag = if openers <= yaml_budget {
+                        yaml_budget -= openers;
+                        read_yaml(&block)
+                    } else {
+                        read_yaml_loosely(&block)
+                    };
+                    state.close(Some(diag));
                 }
                 continue;
             }
