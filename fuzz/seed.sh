@@ -4,12 +4,13 @@
 # the repository, or $GATE_SHARED_CORPUS). Files are sorted into targets by folder, name and a
 # look at their content; files over 1 MiB are skipped. Corpus files are named by their SHA-1, as
 # libFuzzer names its own, so running this again adds nothing twice. The corpora are not committed.
+# FUZZ_CORPUS puts them elsewhere.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 shared=${GATE_SHARED_CORPUS:-$repo/../shared/corpus}
-out=$here/corpus
+out=${FUZZ_CORPUS:-$here/corpus}
 max_bytes=$((1024 * 1024))
 
 targets=(junit tap sarif grype trivy osv npm_audit cyclonedx_json cyclonedx_xml spdx github gitlab
@@ -30,8 +31,6 @@ add() {
   esac
 }
 
-has() { grep -qs -- "$1" "$2"; }
-
 # TARGET PATTERN: an XML or JSON file in which PATTERN (a grep regular expression) occurs seeds
 # TARGET. Loose on purpose: a seed in the wrong corpus costs little, a missing one costs coverage.
 content_rules=(
@@ -50,26 +49,6 @@ content_rules=(
   'dsse "payloadType"'
   'in_toto "predicateType"'
 )
-
-# sort FILE: decide which targets FILE seeds, from its folder, name and content.
-sort_file() {
-  local f=$1 lower
-  lower=$(printf '%s' "$f" | tr '[:upper:]' '[:lower:]')
-  case $lower in
-    *.tap) add tap "$f" ;;
-    *.toml)
-      if has '\[\[waiver\]\]' "$f"; then add waivers "$f"; add gate_toml "$f"; fi
-      if has '\[verify\]' "$f"; then add gate_toml "$f"; fi
-      ;;
-    *.yaml | *.yml) if has '^gate-approvals:' "$f"; then add gate_approvals "$f"; fi ;;
-    *.xml | *.golden | *.sarif | *.json | *.sigstore | *.intoto | *.jsonl | *.dsse | *.slsa)
-      for rule in "${content_rules[@]}"; do
-        if has "${rule#* }" "$f"; then add "${rule%% *}" "$f"; fi
-      done
-      case $lower in */osv/* | *osv*.json) add osv "$f" ;; esac
-      ;;
-  esac
-}
 
 # Fenced code blocks of docs/ that are whole files of a kind gate reads (```toml, ```yaml, ```json).
 docs_examples() {
@@ -94,9 +73,32 @@ if [ -d "$shared" ]; then
 else
   echo "seed.sh: no shared corpus at $shared; seeding from fixtures/, docs/ and fuzz/seeds/ only" >&2
 fi
-while IFS= read -r -d '' f; do
-  sort_file "$f"
-done < <(find "${roots[@]}" -type f -print0 | sort -z)
+# each_file [FIND-TESTS…] -- COMMAND…: run COMMAND FILE for every file under the roots.
+each_file() {
+  local tests=() f
+  while [ "$1" != -- ]; do tests+=("$1"); shift; done
+  shift
+  while IFS= read -r -d '' f; do "$@" "$f"; done < <(find "${roots[@]}" -type f "${tests[@]}" -print0 | sort -z)
+}
+
+# grep_into TARGET PATTERN FILE-GLOB…: files matching a glob whose content matches PATTERN.
+grep_into() {
+  local target=$1 pattern=$2 f
+  shift 2
+  local globs=()
+  for g; do globs+=(--include="$g"); done
+  while IFS= read -r -d '' f; do add "$target" "$f"; done < <(grep -rlsZ "${globs[@]}" -- "$pattern" "${roots[@]}" | sort -z)
+}
+
+data=('*.xml' '*.golden' '*.sarif' '*.json' '*.sigstore' '*.intoto' '*.jsonl' '*.dsse' '*.slsa')
+for rule in "${content_rules[@]}"; do
+  grep_into "${rule%% *}" "${rule#* }" "${data[@]}"
+done
+each_file -iname '*.tap' -- add tap
+each_file -ipath '*/osv/*.json' -- add osv
+grep_into gate_approvals '^gate-approvals:' '*.yaml' '*.yml'
+grep_into waivers '^\[\[waiver\]\]' '*.toml'
+grep_into gate_toml '^\[\[waiver\]\]\|^\[verify\]' '*.toml'
 
 for t in "${targets[@]}"; do
   printf '%-16s %5d files\n' "$t" "$(find "$out/$t" -type f | wc -l)"
