@@ -329,49 +329,66 @@ pub fn read_file(path: &Path, id: &str) -> Result<Result<Evidence, String>, Erro
         Detected::Known(k) => k,
         Detected::Unknown(reason) => return Ok(Err(reason)),
     };
+    read_known(kind, id, &bytes, &text).map(Ok).map_err(wrap)
+}
+
+/// Read bytes as evidence of a given kind, without detection and without touching the file
+/// system; errors name `id` as the file. This is the entry point of the fuzz targets (`fuzz/`),
+/// which reach every reader through it; it is not part of the supported API.
+#[doc(hidden)]
+pub fn read_as(kind: Kind, id: &str, bytes: &[u8]) -> Result<Evidence, Error> {
+    let wrap = |problem: EvidenceError| Error::Evidence {
+        path: PathBuf::from(id),
+        problem,
+    };
+    let text = text::decode(bytes).map_err(wrap)?;
+    read_known(kind, id, bytes, &text).map_err(wrap)
+}
+
+/// Parse and normalise a decoded document of a known kind.
+fn read_known(kind: Kind, id: &str, bytes: &[u8], text: &str) -> Result<Evidence, EvidenceError> {
     let mut signed = Vec::new();
     let parsed = match kind {
         Kind::SigstoreBundle | Kind::Dsse | Kind::InToto => {
-            crate::verify::evidence::read(kind.as_str(), id, &text).map(|(p, s)| {
+            crate::verify::evidence::read(kind.as_str(), id, text).map(|(p, s)| {
                 signed = s;
                 p
             })
         }
-        Kind::Junit => junit::read(id, &text),
-        Kind::Sarif => sarif::read(id, &text),
-        Kind::Grype => grype::read(id, &text),
-        Kind::Trivy if text.trim_start().starts_with('[') => trivy::read_list(id, &text),
-        Kind::Trivy => trivy::read(id, &text),
-        Kind::CycloneDx if is_xml(&text) => cyclonedx_xml::read(id, &text),
-        Kind::CycloneDx => cyclonedx::read(id, &text),
-        Kind::Spdx => spdx::read(id, &text),
-        Kind::Tap => tap::read(id, &text),
-        Kind::GithubPullRequest => github::read_pull_request(id, &text),
-        Kind::GithubReviews => github::read_reviews(id, &text),
-        Kind::GitlabMergeRequest => gitlab::read_merge_request(id, &text),
-        Kind::GitlabApprovals => gitlab::read_approvals(id, &text),
-        Kind::GateApprovals => approvals::read(id, &text),
-        Kind::Osv => osv::read(id, &text),
-        Kind::NpmAudit => npm_audit::read(id, &text),
-    }
-    .map_err(wrap)?;
+        Kind::Junit => junit::read(id, text),
+        Kind::Sarif => sarif::read(id, text),
+        Kind::Grype => grype::read(id, text),
+        Kind::Trivy if text.trim_start().starts_with('[') => trivy::read_list(id, text),
+        Kind::Trivy => trivy::read(id, text),
+        Kind::CycloneDx if is_xml(text) => cyclonedx_xml::read(id, text),
+        Kind::CycloneDx => cyclonedx::read(id, text),
+        Kind::Spdx => spdx::read(id, text),
+        Kind::Tap => tap::read(id, text),
+        Kind::GithubPullRequest => github::read_pull_request(id, text),
+        Kind::GithubReviews => github::read_reviews(id, text),
+        Kind::GitlabMergeRequest => gitlab::read_merge_request(id, text),
+        Kind::GitlabApprovals => gitlab::read_approvals(id, text),
+        Kind::GateApprovals => approvals::read(id, text),
+        Kind::Osv => osv::read(id, text),
+        Kind::NpmAudit => npm_audit::read(id, text),
+    }?;
     let mut diagnostics = parsed.diagnostics;
     for d in &mut diagnostics {
         d.path.get_or_insert_with(|| id.to_owned());
     }
-    Ok(Ok(Evidence {
+    Ok(Evidence {
         info: EvidenceInfo {
             id: id.to_owned(),
             path: id.to_owned(),
             kind: kind.as_str().to_owned(),
             format_version: parsed.format_version,
             producer: parsed.producer,
-            sha256: hex::encode(Sha256::digest(&bytes)),
+            sha256: hex::encode(Sha256::digest(bytes)),
         },
         facts: parsed.facts,
         diagnostics,
         signed,
-    }))
+    })
 }
 
 /// Everything read from the command line's evidence arguments.

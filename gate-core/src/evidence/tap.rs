@@ -351,7 +351,9 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 yaml = None;
                 after_point = None;
                 if top {
-                    state.close(Some(read_yaml(&block)));
+                    // Too deep a block is read line by line (`read_yaml`), so its parse stays cheap.
+                    let diag = read_yaml(&block);
+                    state.close(Some(diag));
                 }
                 continue;
             }
