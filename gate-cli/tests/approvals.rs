@@ -12,7 +12,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{corpus_dir, gate, json, root, say, stderr, write, NOW};
+use common::{corpus_file, gate, json, root, stderr, write, NOW};
 
 const HEAD: &str = "9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e";
 const PR: &str = "gate-cli/tests/data/approvals/github-pull-request.json";
@@ -311,14 +311,15 @@ fn generic_files_with_unknown_or_missing_fields_are_refused_naming_the_field() {
 /// Real GitHub API payloads recorded by PyGithub: pull request #538 and its reviews. The one
 /// approval is on an older commit than the head, so it is stale.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn real_github_payloads_from_the_corpus() {
-    let dir = corpus_dir().join("approvals/pygithub-replaydata");
-    let pr = dir.join("PullRequestReview.testDoesNotModifyPullRequest__01__pulls_N.json");
-    let reviews = dir.join("PullRequestReview.testAttributes__01__pulls_N_reviews.json");
-    if !pr.is_file() || !reviews.is_file() {
-        say!("SKIPPED: the shared corpus's PyGithub replay data is not present");
-        return;
-    }
+    let dir = "approvals/pygithub-replaydata";
+    let pr = corpus_file(&format!(
+        "{dir}/PullRequestReview.testDoesNotModifyPullRequest__01__pulls_N.json"
+    ));
+    let reviews = corpus_file(&format!(
+        "{dir}/PullRequestReview.testAttributes__01__pulls_N_reviews.json"
+    ));
     let out = check(&[pr.to_str().unwrap(), reviews.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let results = results_of(&out);

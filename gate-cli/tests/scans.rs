@@ -2,7 +2,7 @@
 //! Trivy is one result, Trivy's secrets and misconfigurations meet their policies, OSV-Scanner
 //! and npm audit reports are read, a failed npm audit is refused.
 //!
-//! Corpus-based tests skip (saying so) when `../shared/corpus` is not there.
+//! Corpus-based tests are ignored (listed as skipped) when the build did not find `../shared/corpus`.
 
 #![allow(
     clippy::unwrap_used,
@@ -60,13 +60,12 @@ fn trivy_triples(doc: &Value) -> BTreeSet<(String, String, String)> {
 /// 10.8-based image (python:3.7.10): every vulnerability both report on the same package is one
 /// finding naming both tools, and one result.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn grype_and_trivy_of_one_image_report_each_shared_vulnerability_once() {
-    let (Some(grype), Some(trivy)) = (
+    let (grype, trivy) = (
         corpus_file("grype/defectdojo/many_vulns2.json"),
         corpus_file("trivy/defectdojo/legacy_many_vulns.json"),
-    ) else {
-        return;
-    };
+    );
     let shared: BTreeSet<_> = grype_triples(&read_json(&grype))
         .intersection(&trivy_triples(&read_json(&trivy)))
         .cloned()
@@ -197,10 +196,9 @@ fn grype_and_trivy_of_one_image_report_each_shared_vulnerability_once() {
 /// policy denies both secrets, the misconfiguration policy the HIGH check, and the masked
 /// match text is nowhere in the input.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn trivy_secrets_and_misconfigurations_fail_the_gate() {
-    let Some(path) = corpus_file("trivy/defectdojo/misconfigurations_and_secrets.json") else {
-        return;
-    };
+    let path = corpus_file("trivy/defectdojo/misconfigurations_and_secrets.json");
     let p = path.to_str().unwrap();
     let out = gate(&["check", p, "--now", NOW, "-f", "json"]);
     assert_eq!(
@@ -248,12 +246,10 @@ fn trivy_secrets_and_misconfigurations_fail_the_gate() {
 /// OSV-Scanner's report: vulnerabilities at a blocking severity fail the gate, reported by
 /// osv-scanner, grouped advisories once.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn osv_scanner_reports_are_judged() {
-    let Some(path) =
-        corpus_file("osv/osv-scanner-repo/internal/ci/testdata/vulns/test-vuln-results-b.json")
-    else {
-        return;
-    };
+    let path =
+        corpus_file("osv/osv-scanner-repo/internal/ci/testdata/vulns/test-vuln-results-b.json");
     let p = path.to_str().unwrap();
     let input = json(&gate(&["inspect", p, "--now", NOW]));
     assert_eq!(input["evidence"][0]["kind"], "osv");
@@ -282,6 +278,7 @@ fn osv_scanner_reports_are_judged() {
 
 /// npm audit, both shapes, through the binary.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn npm_audit_reports_of_both_shapes_are_judged() {
     for (rel, kind_version) in [
         ("audit/defectdojo/npm_audit/one_vuln.json", Value::Null),
@@ -290,7 +287,7 @@ fn npm_audit_reports_of_both_shapes_are_judged() {
             Value::from("2"),
         ),
     ] {
-        let Some(path) = corpus_file(rel) else { return };
+        let path = corpus_file(rel);
         let p = path.to_str().unwrap();
         let input = json(&gate(&["inspect", p, "--now", NOW]));
         assert_eq!(input["evidence"][0]["kind"], "npm-audit", "{rel}");

@@ -5,7 +5,7 @@
     clippy::indexing_slicing
 )]
 //! `gate verify` and signature/provenance evidence in `gate check`, end to end on the shared
-//! corpus (SKIPPED without it): exit codes, reasons, JSON output, the `provenance` policy, and
+//! corpus (ignored without it): exit codes, reasons, JSON output, the `provenance` policy, and
 //! verification inside a network namespace with no interfaces.
 
 mod common;
@@ -31,8 +31,9 @@ fn s(p: &Path) -> &str {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn verify_exit_codes_and_reasons() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let happy = c
         .join(CONFORMANCE)
         .join("happy-path-v0.3/bundle.sigstore.json");
@@ -106,8 +107,9 @@ fn verify_exit_codes_and_reasons() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn keyed_bundle_needs_the_key() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let dir = c.join(CONFORMANCE).join("managed-key-happy-path");
     let bundle = dir.join("bundle.sigstore.json");
     let artifact = c.join(CONFORMANCE).join("a.txt");
@@ -148,8 +150,9 @@ fn check_provenance(c: &Path, builder: &str) -> Output {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn provenance_policy_accepts_the_real_builder_and_names_both_otherwise() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let good = check_provenance(&c, MAVEN_BUILDER);
     assert_eq!(
         good.status.code(),
@@ -169,8 +172,9 @@ fn provenance_policy_accepts_the_real_builder_and_names_both_otherwise() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn provenance_for_another_artifact_is_denied() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let tmp = tempfile::tempdir().unwrap();
     let cfg = write(
         &tmp,
@@ -195,8 +199,9 @@ fn provenance_for_another_artifact_is_denied() {
 /// Run `gate verify` on every conformance happy path inside a new network namespace (no
 /// interfaces at all): it must still verify. SKIPPED where namespaces are not permitted.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn verification_needs_no_network() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let probe = Command::new("unshare").args(["--net", "true"]).output();
     if !probe.is_ok_and(|o| o.status.success()) {
         say!("SKIPPED: cannot create a network namespace here");
@@ -237,8 +242,9 @@ fn verification_needs_no_network() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let dir = c.join("intoto/slsa-verifier/cli/slsa-verifier/testdata/vsa/gce/v1");
     let env = dir.join("gke-gce-pre.bcid-vsa.jsonl");
     let key = dir.join("vsa_signing_public_key.pem");
@@ -294,8 +300,9 @@ fn keyed_dsse_envelope_verifies_and_a_flipped_payload_does_not() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn check_takes_the_expectations_as_flags_too() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let tmp = tempfile::tempdir().unwrap();
     let doc = serde_json::json!({"gate": {"config": {"signature": {"identities": ["https://example.com/other"]}}}});
     let data = write(&tmp, "data.json", &doc.to_string());
@@ -342,8 +349,9 @@ fn check_takes_the_expectations_as_flags_too() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn inspect_shows_verified_provenance_facts() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let out = gate_here(&["inspect", s(&c.join(MAVEN)), "--digest", MAVEN_DIGEST]);
     assert_eq!(out.status.code(), Some(0));
     let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -365,8 +373,9 @@ fn inspect_shows_verified_provenance_facts() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn a_keyless_signature_without_an_expected_signer_is_refused_like_cosign() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let happy = c
         .join(CONFORMANCE)
         .join("happy-path-v0.3/bundle.sigstore.json");
@@ -389,8 +398,9 @@ fn a_keyless_signature_without_an_expected_signer_is_refused_like_cosign() {
 /// without `--artifact`/`--digest` exits 2 and says what to pass, for bundles, DSSE bundles and
 /// detached signatures alike (before the fix it printed `verified`).
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn verify_without_an_artifact_is_refused_and_says_what_to_pass() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     for case in ["happy-path-v0.3", "happy-path-intoto-in-dsse-v3"] {
         let bundle = c.join(CONFORMANCE).join(case).join("bundle.sigstore.json");
         let out = gate_here(&[
@@ -425,8 +435,9 @@ fn verify_without_an_artifact_is_refused_and_says_what_to_pass() {
 /// Issue 9: in `gate check`, a bundle with no artifact or digest to bind it to is listed as not
 /// verified (its claimed digest is not the release's), and the standard policies deny it.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn check_denies_a_bundle_bound_to_no_artifact() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let message = c
         .join(CONFORMANCE)
         .join("happy-path-v0.3/bundle.sigstore.json");
@@ -520,8 +531,9 @@ fn refused_text_both_ways(c: &Path, path: &str, want: &str) {
 /// none, with two signers, a DSSE envelope with several signatures or an unknown version is
 /// refused, not verified by picking one.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn bundles_that_say_two_things_are_refused() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let dsse_text = bundle_text(&c, "happy-path-intoto-in-dsse-v3");
     let dsse: serde_json::Value = serde_json::from_str(&dsse_text).unwrap();
     let envelope = dsse["dsseEnvelope"].clone();
@@ -572,8 +584,9 @@ fn bundles_that_say_two_things_are_refused() {
 /// signature at all (so an invalid bundle could not be denied). An attestations document that
 /// lists nothing is refused.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn a_bundle_with_an_attestations_key_is_still_a_bundle() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let text = bundle_text(&c, "happy-path-v0.3");
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     doc["attestations"] = serde_json::json!([]);
@@ -604,8 +617,9 @@ fn a_bundle_with_an_attestations_key_is_still_a_bundle() {
 /// Issue 9 family: serde_json keeps the last of two equal keys; a bundle with a duplicate key at
 /// any depth is refused, so gate never reads a different signature than another verifier would.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn duplicate_keys_inside_a_bundle_are_refused() {
-    let Some(c) = corpus() else { return };
+    let c = corpus();
     let text = bundle_text(&c, "happy-path-v0.3");
     let doubled = text.replacen(
         "\"signature\":",

@@ -1,7 +1,7 @@
 //! End-to-end: waivers, `gate.toml`, phased rules (`custom.effective_on`) and rule metadata, as a
 //! new user meets them — exit codes asserted every time.
 //!
-//! The CVE scenarios read real Trivy and Grype reports from the shared corpus and skip (saying so)
+//! The CVE scenarios read real Trivy and Grype reports from the shared corpus and are ignored
 //! when it is absent; the rest use the demo evidence in `fixtures/`.
 
 #![allow(
@@ -41,11 +41,10 @@ fn only_denial(evidence: &str) -> serde_json::Value {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn a_waiver_for_one_cve_passes_until_it_expires() {
     // A real Trivy report (certifi with CVE-2023-37920, fixed in 2023.7.22).
-    let Some(path) = corpus_file("trivy/defectdojo/issue_9092.json") else {
-        return;
-    };
+    let path = corpus_file("trivy/defectdojo/issue_9092.json");
     let ev = path.to_str().unwrap();
     let denial = only_denial(ev);
     assert_eq!(denial["code"], "vulnerabilities.fixable");
@@ -135,13 +134,11 @@ fn a_waiver_for_one_cve_passes_until_it_expires() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn a_waiver_for_one_purl_leaves_the_same_cve_on_another_package_denied() {
     // Grype's own test data: CVE-2023-28755 in a Wolfi apk and in the `uri` gem.
-    let Some(path) =
-        corpus_file("grype/grype-repo/grype/presenter/explain/testdata/chainguard-ruby-test.json")
-    else {
-        return;
-    };
+    let path =
+        corpus_file("grype/grype-repo/grype/presenter/explain/testdata/chainguard-ruby-test.json");
     let ev = path.to_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let w = write(

@@ -2,7 +2,7 @@
 //! traffic, octocrab's and octokit's test resources): every file is read or declined, never
 //! misread; pull requests and reviews come out as the API says.
 //!
-//! Skips (saying so) when `../shared/corpus/approvals` is not there.
+//! Ignored (listed as skipped) when the build did not find `../shared/corpus`.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,32 +11,30 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gate_core::check::inspect;
 use gate_core::evidence::read_file;
 use gate_core::input::Decision;
+
+mod common;
 
 fn say(msg: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/approvals");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        say("SKIPPED: ../shared/corpus/approvals is not present; approvals corpus tests did not run");
-        None
-    }
+/// The approvals part of the shared corpus.
+fn corpus() -> PathBuf {
+    common::corpus().join("approvals")
 }
 
 /// Every JSON file is either read as the kind its API shape says, or declined as unknown; the
 /// PyGithub index says which request each file answered, so the kind can be checked against it.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn every_payload_is_read_as_what_it_is_or_declined() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let index_text =
         fs_err::read_to_string(dir.join("pygithub-replaydata/INDEX.json")).unwrap_or_default();
     let index: Vec<serde_json::Value> = serde_json::from_str(&index_text).unwrap_or_default();
@@ -113,8 +111,9 @@ fn every_payload_is_read_as_what_it_is_or_declined() {
 /// Pull request #538 of PyGithub and its five reviews: one APPROVED (by the owner, on an older
 /// commit) and four COMMENTED, which do not count.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn pull_request_538_and_its_reviews() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let dir = dir.join("pygithub-replaydata");
     let pr = dir.join("PullRequestReview.testDoesNotModifyPullRequest__01__pulls_N.json");
     let reviews = dir.join("PullRequestReview.testAttributes__01__pulls_N_reviews.json");
@@ -152,8 +151,9 @@ fn pull_request_538_and_its_reviews() {
 /// Webhook payloads wrap a review and a pull request in an event; gate does not read them as
 /// either, so nothing is judged from half a picture.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn webhook_payloads_are_not_mistaken_for_api_responses() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let hooks = dir.join("octokit-webhooks/payload-examples/api.github.com/pull_request_review");
     let mut seen = 0;
     for entry in walkdir::WalkDir::new(&hooks) {
@@ -175,13 +175,15 @@ fn webhook_payloads_are_not_mistaken_for_api_responses() {
 
 /// One review (`GET …/reviews/{id}`), as octocrab's tests use it.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn a_single_review_object_is_one_approval() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let path = dir.join("octocrab/tests/resources/get_pull_request_review.json");
-    if !path.is_file() {
-        say("SKIPPED: octocrab's get_pull_request_review.json is not present");
-        return;
-    }
+    assert!(
+        path.is_file(),
+        "{} is missing from the shared corpus",
+        path.display()
+    );
     let ev = read_file(&path, "review.json").unwrap().unwrap();
     assert_eq!(ev.info.kind, "github-reviews");
     let raw: serde_json::Value =

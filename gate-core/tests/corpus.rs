@@ -2,7 +2,7 @@
 //! document (built by the same call `gate inspect` makes) has the detected kind and the expected
 //! counts; every file under `reject` is refused with a message naming it.
 //!
-//! Skips (saying so) when `../shared/corpus` is not there.
+//! Ignored (listed as skipped) when the build did not find `../shared/corpus`.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,12 +12,15 @@
 )]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gate_core::check::inspect;
 use gate_core::evidence::read_file;
 use gate_core::input::Input;
 use serde_json::Value;
+
+mod common;
+use common::corpus;
 
 /// Kinds read today, with the spec versions in scope where that matters.
 const KINDS: &[&str] = &[
@@ -29,22 +32,6 @@ const KINDS: &[&str] = &[
     "cyclonedx",
     "spdx",
 ];
-
-/// Say something that shows even when the test passes (libtest captures `eprintln!` only).
-fn say(msg: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{msg}");
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if dir.join("EXPECTED.json").is_file() {
-        Some(dir)
-    } else {
-        say("SKIPPED: ../shared/corpus is not present; corpus tests did not run");
-        None
-    }
-}
 
 fn expected(dir: &Path) -> Value {
     let text = fs_err::read_to_string(dir.join("EXPECTED.json")).unwrap();
@@ -123,7 +110,7 @@ fn counts(input: &Input, want: &serde_json::Map<String, Value>) -> BTreeMap<Stri
 }
 
 fn check_files(filter: Option<&str>) {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     check_dir(&dir, filter);
 }
 
@@ -140,12 +127,10 @@ fn check_dir(dir: &Path, filter: Option<&str>) {
             continue;
         }
         let path = dir.join(rel);
-        if !path.exists() {
-            say(&format!(
-                "SKIPPED: {rel} is listed in EXPECTED.json but not present in this corpus copy"
-            ));
-            continue;
-        }
+        assert!(
+            path.exists(),
+            "{rel} is listed but missing from the shared corpus"
+        );
         checked += 1;
         let input = match inspect(std::slice::from_ref(&path), None) {
             Ok((input, _)) => input,
@@ -190,53 +175,59 @@ fn fixtures_agree_with_the_independent_reader() {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn junit_files_agree_with_expected() {
     check_files(Some("junit"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn tap_files_agree_with_expected() {
     check_files(Some("tap"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn sarif_files_agree_with_expected() {
     check_files(Some("sarif"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn grype_files_agree_with_expected() {
     check_files(Some("grype"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn trivy_files_agree_with_expected() {
     check_files(Some("trivy"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn cyclonedx_files_agree_with_expected() {
     check_files(Some("cyclonedx"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn spdx_files_agree_with_expected() {
     check_files(Some("spdx"));
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn every_rejected_file_is_refused_and_named() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let exp = expected(&dir);
     let mut failures = Vec::new();
     for (rel, why) in exp["reject"].as_object().unwrap() {
         let path = dir.join(rel);
-        if !path.exists() {
-            say(&format!(
-                "SKIPPED: {rel} is listed in EXPECTED.json but not present in this corpus copy"
-            ));
-            continue;
-        }
+        assert!(
+            path.exists(),
+            "{rel} is listed but missing from the shared corpus"
+        );
         match read_file(&path, rel) {
             Ok(Ok(ev)) => failures.push(format!("{rel}: accepted as {} ({why})", ev.info.kind)),
             Ok(Err(_unknown_kind)) => {} // named explicitly, unknown kind: exit 2 by the CLI

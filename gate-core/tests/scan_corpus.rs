@@ -2,7 +2,7 @@
 //! audit reports, Trivy's misconfigurations, secrets and licenses, refused audits and Kubernetes
 //! reports. Counts were computed once, independently (a few lines of Python over the JSON).
 //!
-//! Skips (saying so) when `../shared/corpus` is not there.
+//! Ignored (listed as skipped) when the build did not find `../shared/corpus`.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,26 +11,12 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-
 use gate_core::check::inspect;
 use gate_core::evidence::read_file;
 use serde_json::Value;
 
-fn say(msg: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{msg}");
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if dir.join("EXPECTED.json").is_file() {
-        Some(dir)
-    } else {
-        say("SKIPPED: ../shared/corpus is not present; scanner corpus tests did not run");
-        None
-    }
-}
+mod common;
+use common::corpus;
 
 /// OSV-Scanner and npm audit reports are not in EXPECTED.json: these counts were computed once,
 /// independently (a few lines of Python over the JSON), as `(path, entries, merged)`: `entries`
@@ -196,17 +182,16 @@ const SCAN_COUNTS: &[(&str, &str, usize, usize)] = &[
 ];
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn osv_and_npm_audit_files_agree_with_independent_counts() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let mut failures = Vec::new();
     for (kind, rel, entries, merged) in SCAN_COUNTS {
         let path = dir.join(rel);
-        if !path.exists() {
-            say(&format!(
-                "SKIPPED: {rel} is not present in this corpus copy"
-            ));
-            continue;
-        }
+        assert!(
+            path.exists(),
+            "{rel} is listed but missing from the shared corpus"
+        );
         let input = match inspect(std::slice::from_ref(&path), None) {
             Ok((input, _)) => input,
             Err(e) => {
@@ -238,20 +223,19 @@ fn osv_and_npm_audit_files_agree_with_independent_counts() {
 /// npm audit runs that failed (an `error` object instead of a report) and Trivy's Kubernetes
 /// report are refused, naming the file, never read as clean.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn failed_audits_and_kubernetes_reports_are_refused() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for rel in [
         "audit/defectdojo/npm_audit/empty_with_error.json",
         "trivy/defectdojo/kubernetes.json",
         "trivy/defectdojo/issue_9170.json",
     ] {
         let path = dir.join(rel);
-        if !path.exists() {
-            say(&format!(
-                "SKIPPED: {rel} is not present in this corpus copy"
-            ));
-            continue;
-        }
+        assert!(
+            path.exists(),
+            "{rel} is listed but missing from the shared corpus"
+        );
         let e = read_file(&path, rel).expect_err(rel).to_string();
         assert!(e.contains(&path.display().to_string()), "{rel}: {e}");
         assert!(
@@ -266,8 +250,9 @@ fn failed_audits_and_kubernetes_reports_are_refused() {
 /// misconfiguration, every secret and every license entry is one finding of its kind, and no
 /// secret's matched text reaches the input.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn trivy_other_sections_on_real_reports() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     // (path, misconfigurations with Status FAIL, secrets, licenses), counted once with Python.
     let cases = [
         ("trivy/trivy-repo/dockerfile.json.golden", 1, 0, 0),
@@ -283,12 +268,10 @@ fn trivy_other_sections_on_real_reports() {
     ];
     for (rel, misconf, secrets, licenses) in cases {
         let path = dir.join(rel);
-        if !path.exists() {
-            say(&format!(
-                "SKIPPED: {rel} is not present in this corpus copy"
-            ));
-            continue;
-        }
+        assert!(
+            path.exists(),
+            "{rel} is listed but missing from the shared corpus"
+        );
         let text = fs_err::read_to_string(&path).unwrap();
         let (input, _) = inspect(std::slice::from_ref(&path), None).unwrap();
         let count = |k: gate_core::input::FindingKind| {

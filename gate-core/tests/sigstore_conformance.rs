@@ -23,16 +23,23 @@ use std::sync::Arc;
 use gate_core::verify::bundle::verify_bundle;
 use gate_core::verify::{Artifact, Expectations, Matcher, PublicKey, TrustedRoot};
 
+mod common;
+
 const DEFAULT_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const DEFAULT_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
 /// Cases gate does not yet give the upstream outcome for, and why.
 const UNHANDLED: &[(&str, &str)] = &[];
 
-fn cases_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/sigstore/sigstore-conformance/test/assets/bundle-verify");
-    dir.is_dir().then_some(dir)
+/// The `bundle-verify` cases of the shared corpus, which must be there.
+fn cases_dir() -> PathBuf {
+    let dir = common::corpus().join("sigstore/sigstore-conformance/test/assets/bundle-verify");
+    assert!(
+        dir.is_dir(),
+        "{} is missing from the shared corpus",
+        dir.display()
+    );
+    dir
 }
 
 /// Verify one case directory; Ok(verified) or Err(why it could not even be read).
@@ -75,11 +82,9 @@ pub fn run_case(dir: &Path) -> (bool, String) {
 }
 
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn conformance_bundle_verify_cases() {
-    let Some(dir) = cases_dir() else {
-        say!("SKIPPED: sigstore-conformance corpus not present");
-        return;
-    };
+    let dir = cases_dir();
     let mut names: Vec<String> = fs_err::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -124,12 +129,10 @@ fn conformance_bundle_verify_cases() {
 /// Flip one byte of a valid bundle's signature, certificate or artifact: it must stop verifying,
 /// with a reason a person can read, and nothing may panic.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn tampering_one_byte_unverifies() {
     use base64::Engine as _;
-    let Some(dir) = cases_dir() else {
-        say!("SKIPPED: sigstore-conformance corpus not present");
-        return;
-    };
+    let dir = cases_dir();
     let case = dir.join("happy-path-v0.3");
     let text = fs_err::read_to_string(case.join("bundle.sigstore.json")).unwrap();
     let good: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -267,11 +270,9 @@ fn leaf_pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
 /// bundle, a Rekor v2 bundle): verification never panics, and removing a field the checks depend
 /// on never leaves the bundle verified with a different meaning.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn every_field_removed_or_garbled_never_panics() {
-    let Some(dir) = cases_dir() else {
-        say!("SKIPPED: sigstore-conformance corpus not present");
-        return;
-    };
+    let dir = cases_dir();
     for case in [
         "happy-path-v0.1",
         "happy-path-intoto-in-dsse-v3",
@@ -325,11 +326,9 @@ fn every_field_removed_or_garbled_never_panics() {
 /// content. A valid entry of another bundle — alone, or beside the bundle's own valid entry —
 /// makes the bundle unverified; an entry is never skipped because another one checked out.
 #[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
 fn a_log_entry_of_another_bundle_unverifies() {
-    let Some(dir) = cases_dir() else {
-        say!("SKIPPED: sigstore-conformance corpus not present");
-        return;
-    };
+    let dir = cases_dir();
     let read = |case: &str| -> serde_json::Value {
         let text = fs_err::read_to_string(dir.join(case).join("bundle.sigstore.json")).unwrap();
         serde_json::from_str(&text).unwrap()

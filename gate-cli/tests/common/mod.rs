@@ -1,5 +1,5 @@
 //! Helpers shared by the `gate` binary's integration tests: running the binary, reading its
-//! output, the shared corpus (skipped, saying so, when absent) and temporary input files.
+//! output, the shared corpus (its tests are ignored when it is absent) and temporary input files.
 //!
 //! Each test file uses only some of them, hence the `#[allow(dead_code)]`s.
 
@@ -86,26 +86,26 @@ pub fn corpus_dir() -> PathBuf {
     root().join("../shared/corpus")
 }
 
-/// The shared corpus, or `None` after saying SKIPPED when it is not there.
+/// The shared corpus. Tests that call this carry `#[cfg_attr(not(gate_corpus), ignore = ...)]`,
+/// so they are listed as ignored without it; when the build saw it, it must still be there.
 #[allow(dead_code)]
-pub fn corpus() -> Option<PathBuf> {
+pub fn corpus() -> PathBuf {
     let dir = corpus_dir();
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        say!("SKIPPED: shared corpus not present");
-        None
-    }
+    assert!(
+        dir.is_dir(),
+        "{} is missing although the build found the shared corpus; touch gate-cli/build.rs to look again",
+        dir.display()
+    );
+    dir
 }
 
-/// The file `rel` of the shared corpus, or `None` after saying SKIPPED when it is not there.
+/// The file `rel` of the shared corpus, which must be there (see [`corpus`]).
 #[allow(dead_code)]
-pub fn corpus_file(rel: &str) -> Option<PathBuf> {
-    let path = corpus_dir().join(rel);
-    if path.is_file() {
-        Some(path)
-    } else {
-        say!("SKIPPED: ../shared/corpus/{rel} is not present");
-        None
-    }
+pub fn corpus_file(rel: &str) -> PathBuf {
+    let path = corpus().join(rel);
+    assert!(
+        path.is_file(),
+        "../shared/corpus/{rel} is missing from the shared corpus"
+    );
+    path
 }

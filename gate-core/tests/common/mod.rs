@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// Every real-tool fixture file (demo, junit, sarif, sbom), sorted.
+#[allow(dead_code)]
 pub fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let mut files = Vec::new();
@@ -13,4 +14,18 @@ pub fn fixtures() -> Vec<PathBuf> {
     }
     files.sort();
     files
+}
+
+/// The shared corpus (`../shared/corpus` beside the repository). Tests that call this carry
+/// `#[cfg_attr(not(gate_corpus), ignore = ...)]`, so they are listed as ignored without it; when
+/// the build saw it, it must still be there.
+#[allow(dead_code)]
+pub fn corpus() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    assert!(
+        dir.join("EXPECTED.json").is_file(),
+        "{} is missing although the build found the shared corpus; touch gate-core/build.rs to look again",
+        dir.display()
+    );
+    dir
 }
