@@ -2,7 +2,8 @@
 //! Trivy is one result, Trivy's secrets and misconfigurations meet their policies, OSV-Scanner
 //! and npm audit reports are read, a failed npm audit is refused.
 //!
-//! Corpus-based tests are ignored (listed as skipped) when the build did not find `../shared/corpus`.
+//! Corpus-based tests are ignored (listed as skipped) when the build did not find
+//! `../shared/corpus`.
 
 #![allow(
     clippy::unwrap_used,

@@ -93,7 +93,8 @@ pub fn corpus() -> PathBuf {
     let dir = corpus_dir();
     assert!(
         dir.is_dir(),
-        "{} is missing although the build found the shared corpus; touch gate-cli/build.rs to look again",
+        "{} is missing although the build found the shared corpus; \
+         touch gate-cli/build.rs to look again",
         dir.display()
     );
     dir

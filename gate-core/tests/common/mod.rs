@@ -24,7 +24,8 @@ pub fn corpus() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     assert!(
         dir.join("EXPECTED.json").is_file(),
-        "{} is missing although the build found the shared corpus; touch gate-core/build.rs to look again",
+        "{} is missing although the build found the shared corpus; \
+         touch gate-core/build.rs to look again",
         dir.display()
     );
     dir
