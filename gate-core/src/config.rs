@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::evidence::text::line_col;
 use crate::waiver::{self, Waiver, WaiverSpec};
 use crate::{Error, EvidenceError};
 
@@ -82,14 +83,6 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result
             problem,
         }
     })
-}
-
-/// 1-based line and column (in characters) of byte `offset`.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Byte offsets of every `[[waiver]]` header, in order.
@@ -184,9 +177,7 @@ expires = 2026-12-31
     }
 
     #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\ncé\nx", 7), (3, 1));
-        assert_eq!(line_col("ab\ncé", 4), (2, 2));
+    fn finds_waiver_headers() {
         assert_eq!(
             waiver_headers("x = 1\n  [[waiver]]\n[[ waiver ]]\n[[other]]\n"),
             vec![8, 19]

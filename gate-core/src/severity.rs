@@ -105,6 +105,16 @@ impl Severity {
             .map_or(Severity::Unknown, |(_, s)| *s)
     }
 
+    /// A scanner's stated severity: its word when it gives one (blank counts as none), else its
+    /// score, else `unknown`. A word it gives wins over a score, even an unrecognised word.
+    pub fn from_word_or_score(word: Option<&str>, score: Option<f64>) -> Severity {
+        match (stated_word(word), score) {
+            (Some(w), _) => Severity::from_word(w),
+            (None, Some(s)) => Severity::from_score(s),
+            (None, None) => Severity::Unknown,
+        }
+    }
+
     /// Map a SARIF `level` (`error|warning|note|none`).
     pub fn from_sarif_level(level: &str) -> Severity {
         SARIF_LEVELS
@@ -124,6 +134,11 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
+}
+
+/// A scanner's severity word, trimmed; none when it is absent or blank.
+pub fn stated_word(word: Option<&str>) -> Option<&str> {
+    word.map(str::trim).filter(|w| !w.is_empty())
 }
 
 /// The base score of a CVSS v3.0, v3.1 or v4.0 vector (`CVSS:3.1/AV:N/AC:L/…`), computed by the
@@ -230,6 +245,18 @@ mod tests {
         assert_eq!(Severity::from_word("UNKNOWN"), Severity::Unknown);
         assert_eq!(Severity::from_word("bogus"), Severity::Unknown);
         assert_eq!(Severity::from_word(""), Severity::Unknown);
+    }
+
+    #[test]
+    fn a_stated_word_wins_over_a_score() {
+        let f = Severity::from_word_or_score;
+        assert_eq!(f(Some("Low"), Some(9.8)), Severity::Low);
+        assert_eq!(f(Some("bogus"), Some(9.8)), Severity::Unknown);
+        assert_eq!(f(Some("  "), Some(9.8)), Severity::Critical);
+        assert_eq!(f(None, Some(5.0)), Severity::Medium);
+        assert_eq!(f(None, None), Severity::Unknown);
+        assert_eq!(stated_word(Some(" High ")), Some("High"));
+        assert_eq!(stated_word(Some(" ")), None);
     }
 
     #[test]

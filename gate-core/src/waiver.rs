@@ -17,8 +17,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::config::{line_col, parse_toml, read_text, waiver_headers};
+use crate::config::{parse_toml, read_text, waiver_headers};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::evidence::text::line_col;
 use crate::report::ResultEntry;
 use crate::{Error, EvidenceError};
 

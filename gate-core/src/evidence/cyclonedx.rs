@@ -132,7 +132,7 @@ struct Bom {
     /// Checked to be `CycloneDX`; detection has normally checked it already.
     #[serde(rename = "bomFormat")]
     _bom_format: BomFormat,
-    spec_version: SpecVersion,
+    spec_version: json::KnownVersion<SpecVersion>,
     /// Read so that its type and uniqueness are checked; not carried into facts.
     #[serde(rename = "serialNumber")]
     _serial_number: Option<String>,
@@ -267,20 +267,11 @@ impl<'de> Deserialize<'de> for BomFormat {
 
 /// `specVersion`: a string naming one of [`KNOWN_SPEC_VERSIONS`].
 #[derive(Debug)]
-struct SpecVersion(String);
+struct SpecVersion;
 
-impl<'de> Deserialize<'de> for SpecVersion {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if KNOWN_SPEC_VERSIONS.contains(&s.as_str()) {
-            Ok(SpecVersion(s))
-        } else {
-            Err(de::Error::custom(format_args!(
-                "CycloneDX specVersion '{s}' is not a known version (gate reads {})",
-                KNOWN_SPEC_VERSIONS.join(", ")
-            )))
-        }
-    }
+impl json::Versions for SpecVersion {
+    const FIELD: &'static str = "CycloneDX specVersion";
+    const KNOWN: &'static [&'static str] = KNOWN_SPEC_VERSIONS;
 }
 
 #[derive(Debug, Deserialize)]

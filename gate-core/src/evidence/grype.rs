@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
-use crate::severity::Severity;
+use crate::severity::{stated_word, Severity};
 use crate::EvidenceError;
 
 /// Read a Grype JSON report.
@@ -85,16 +85,8 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
         )
         .reduce(f64::max)
         .or_else(|| best_score(related.iter().flat_map(|r| r.cvss.iter().flatten())));
-    let word = v
-        .severity
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty());
-    let severity = match (word, score) {
-        (Some(w), _) => Severity::from_word(w),
-        (None, Some(s)) => Severity::from_score(s),
-        (None, None) => Severity::Unknown,
-    };
+    let word = stated_word(v.severity.as_deref());
+    let severity = Severity::from_word_or_score(word, score);
 
     let mut aliases: Vec<String> = related
         .into_iter()

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::Deserialize;
@@ -395,6 +396,34 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(d).map(Some)
+}
+
+/// The versions of a format gate reads, for [`KnownVersion`].
+pub trait Versions {
+    /// The field that states the version, as a refusal names it.
+    const FIELD: &'static str;
+    /// Every version gate reads.
+    const KNOWN: &'static [&'static str];
+}
+
+/// A version field whose value must be one of `V::KNOWN`; another value is refused naming the
+/// field, the value and the versions gate reads.
+#[derive(Debug)]
+pub struct KnownVersion<V>(pub String, PhantomData<V>);
+
+impl<'de, V: Versions> Deserialize<'de> for KnownVersion<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if V::KNOWN.contains(&s.as_str()) {
+            Ok(KnownVersion(s, PhantomData))
+        } else {
+            Err(serde::de::Error::custom(format_args!(
+                "{} '{s}' is not a known version (gate reads {})",
+                V::FIELD,
+                V::KNOWN.join(", ")
+            )))
+        }
+    }
 }
 
 /// Append one reference token to a JSON pointer (RFC 6901 escaping).

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 
 use super::xml::{clip, SafeReader, XmlEvent};
-use super::{Facts, Parsed};
+use super::{plural, Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,
@@ -475,14 +475,6 @@ impl<'i> State<'i> {
             },
             diagnostics,
         }
-    }
-}
-
-fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
     }
 }
 

@@ -207,11 +207,7 @@ fn v2_finding(
         .as_ref()
         .and_then(|c| c.score)
         .filter(|s| *s > 0.0 && s.is_finite());
-    let severity = match (&word, score) {
-        (Some(w), _) => Severity::from_word(w),
-        (None, Some(s)) => Severity::from_score(s),
-        (None, None) => Severity::Unknown,
-    };
+    let severity = Severity::from_word_or_score(word.as_deref(), score);
     let package_name = non_empty(a.dependency.clone())
         .or_else(|| non_empty(a.name.clone()))
         .unwrap_or_else(|| name.to_owned());

@@ -23,8 +23,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{self, Deserialize};
-
 use super::cyclonedx::Array;
 use super::{json, sbom_graph, Facts, Parsed};
 use crate::input::{Component, Dependency, Producer, Source};
@@ -128,7 +126,7 @@ fn tool(t: &str) -> Producer {
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Document {
-    spdx_version: SpdxVersion,
+    spdx_version: json::KnownVersion<SpdxVersion>,
     #[serde(rename = "SPDXID")]
     spdx_id: String,
     /// Required; read so that its presence and type are checked.
@@ -159,20 +157,11 @@ struct CreationInfo {
 
 /// `spdxVersion`: one of [`KNOWN_VERSIONS`].
 #[derive(Debug)]
-struct SpdxVersion(String);
+struct SpdxVersion;
 
-impl<'de> Deserialize<'de> for SpdxVersion {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if KNOWN_VERSIONS.contains(&s.as_str()) {
-            Ok(SpdxVersion(s))
-        } else {
-            Err(de::Error::custom(format_args!(
-                "spdxVersion '{s}' is not a version gate reads ({})",
-                KNOWN_VERSIONS.join(", ")
-            )))
-        }
-    }
+impl json::Versions for SpdxVersion {
+    const FIELD: &'static str = "spdxVersion";
+    const KNOWN: &'static [&'static str] = KNOWN_VERSIONS;
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -408,7 +397,11 @@ mod tests {
     #[test]
     fn unknown_versions_and_missing_required_fields_are_refused() {
         let e = read("s.json", &doc("SPDX-3.0", "")).unwrap_err();
-        assert!(e.message.contains("spdxVersion 'SPDX-3.0'"), "{e:?}");
+        assert!(
+            e.message
+                .contains("spdxVersion 'SPDX-3.0' is not a known version (gate reads SPDX-2.0,"),
+            "{e:?}"
+        );
         let e = read("s.json", r#"{"spdxVersion":"SPDX-2.3","name":"x"}"#).unwrap_err();
         assert!(e.message.contains("missing field `SPDXID`"), "{e:?}");
         let e = read(

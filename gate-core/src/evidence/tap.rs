@@ -16,7 +16,7 @@
 //! is not `1..N`, a `TAP version` other than 13 or 14, or one that is not the first line, and a
 //! YAML block that is never closed (a truncated file).
 
-use super::{Facts, Parsed};
+use super::{plural, Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,
@@ -650,14 +650,6 @@ fn numbering_words(duplicate: &[u64], missing: &[u64]) -> String {
         ),
         (false, true) => format!("{} given more than once", list(duplicate)),
         _ => format!("{} missing", list(missing)),
-    }
-}
-
-fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
     }
 }
 

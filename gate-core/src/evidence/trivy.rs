@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
-use crate::severity::Severity;
+use crate::severity::{stated_word, Severity};
 use crate::EvidenceError;
 
 /// The one SchemaVersion gate reads.
@@ -157,16 +157,8 @@ fn finding(
 ) -> Finding {
     let vid = non_empty(v.id).unwrap_or_else(|| UNKNOWN_ID.to_owned());
     let score = v.cvss.as_ref().and_then(CvssBest::score);
-    let word = v
-        .severity
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty());
-    let severity = match (word, score) {
-        (Some(w), _) => Severity::from_word(w),
-        (None, Some(s)) => Severity::from_score(s),
-        (None, None) => Severity::Unknown,
-    };
+    let word = stated_word(v.severity.as_deref());
+    let severity = Severity::from_word_or_score(word, score);
 
     let mut aliases: Vec<String> = v
         .vendor_ids
@@ -234,10 +226,11 @@ fn finding(
 
 /// Severity from Trivy's word, `unknown` when it gives none.
 fn word_severity(word: Option<&str>) -> (Severity, Option<String>) {
-    match word.map(str::trim).filter(|w| !w.is_empty()) {
-        Some(w) => (Severity::from_word(w), Some(w.to_owned())),
-        None => (Severity::Unknown, None),
-    }
+    let word = stated_word(word);
+    (
+        Severity::from_word_or_score(word, None),
+        word.map(str::to_owned),
+    )
 }
 
 fn file_location(path: Option<String>, line: Option<u64>, end: Option<u64>) -> Option<Location> {

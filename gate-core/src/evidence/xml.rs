@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use quick_xml::XmlVersion;
 
-use super::text::line_col;
+use super::text::LineIndex;
 use crate::EvidenceError;
 
 /// The deepest element nesting accepted. Real reports nest a dozen elements at most.
@@ -120,7 +120,7 @@ impl<'a> Element<'a> {
 pub struct SafeReader<'a> {
     text: &'a str,
     reader: Reader<&'a [u8]>,
-    lines: Positions,
+    lines: LineIndex<'a>,
     /// Qualified names of the open elements, outermost first.
     open: Vec<&'a str>,
     /// The name of an empty element whose `End` is still to be returned.
@@ -154,7 +154,7 @@ impl<'a> SafeReader<'a> {
         Self {
             text,
             reader,
-            lines: Positions::default(),
+            lines: LineIndex::new(text),
             open: Vec::new(),
             pending_end: None,
             attrs: Vec::new(),
@@ -196,17 +196,17 @@ impl<'a> SafeReader<'a> {
 
     /// 1-based line and column where the last event returned starts.
     pub fn position(&mut self) -> (usize, usize) {
-        self.lines.at(self.text, self.offset)
+        self.lines.at(self.offset)
     }
 
     /// 1-based line and column of a byte offset (cheap for offsets at or after the last asked).
     pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
-        self.lines.at(self.text, offset)
+        self.lines.at(offset)
     }
 
     /// An error at a byte offset of the document.
     pub fn error_at(&mut self, offset: usize, message: impl Into<String>) -> EvidenceError {
-        let (line, column) = self.lines.at(self.text, offset);
+        let (line, column) = self.lines.at(offset);
         EvidenceError::at(message, line, column)
     }
 
@@ -458,49 +458,6 @@ impl<'a> SafeReader<'a> {
             return Err(self.error_at(start + i, message));
         }
         Ok(())
-    }
-}
-
-/// Byte offset → 1-based line and column (in characters), for offsets asked in increasing order.
-///
-/// Unlike recounting from the start of the line each time, this stays linear when a whole
-/// document is one line.
-#[derive(Debug, Clone, Copy)]
-struct Positions {
-    pos: usize,
-    line: usize,
-    column: usize,
-}
-
-impl Default for Positions {
-    fn default() -> Self {
-        Self {
-            pos: 0,
-            line: 1,
-            column: 1,
-        }
-    }
-}
-
-impl Positions {
-    fn at(&mut self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        if offset < self.pos {
-            return line_col(text, offset);
-        }
-        let seg = text.as_bytes().get(self.pos..offset).unwrap_or_default();
-        // Both counts are plain folds, which compile to vector instructions.
-        let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count();
-        let newlines = seg.iter().filter(|&&b| b == b'\n').count();
-        if newlines == 0 {
-            self.column += chars(seg);
-        } else {
-            self.line += newlines;
-            let last = seg.iter().rposition(|&b| b == b'\n').unwrap_or(0);
-            self.column = 1 + chars(seg.get(last + 1..).unwrap_or_default());
-        }
-        self.pos = offset;
-        (self.line, self.column)
     }
 }
 
@@ -916,16 +873,6 @@ mod tests {
                 ("c".into(), (3, 3), 2)
             ]
         );
-    }
-
-    #[test]
-    fn positions_agree_with_line_col() {
-        let text = "ab\ncdé\n\nfgé h\n";
-        let mut p = Positions::default();
-        for off in [0, 1, 3, 5, 7, 8, 9, 10, 13, 14, text.len()] {
-            assert_eq!(p.at(text, off), line_col(text, off), "offset {off}");
-        }
-        assert_eq!(p.at(text, 3), (2, 1), "backwards still right");
     }
 
     #[test]
