@@ -736,15 +736,7 @@ mod tests {
     use super::*;
 
     fn compile(files: &[(&str, &str)]) -> Result<PolicyEngine, Error> {
-        let set = PolicySet {
-            files: files
-                .iter()
-                .map(|(p, t)| PolicyFile {
-                    path: (*p).into(),
-                    text: (*t).into(),
-                })
-                .collect(),
-        };
+        let set = PolicySet::from_texts(files);
         let opts = EngineOptions {
             now_ns: 0,
             timeout: std::time::Duration::from_secs(10),

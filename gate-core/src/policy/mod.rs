@@ -421,6 +421,22 @@ pub fn read_data(path: &Path) -> Result<Value, Error> {
 }
 
 #[cfg(test)]
+impl PolicySet {
+    /// A policy set of in-memory `(path, text)` files, for unit tests.
+    pub(crate) fn from_texts(files: &[(&str, &str)]) -> Self {
+        Self {
+            files: files
+                .iter()
+                .map(|(p, t)| PolicyFile {
+                    path: (*p).into(),
+                    text: (*t).into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -373,7 +373,6 @@ fn percent(n: usize, total: usize) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::PolicyFile;
     use super::*;
 
     fn opts() -> TestOptions {
@@ -390,15 +389,7 @@ mod tests {
     }
 
     fn set(files: &[(&str, &str)]) -> PolicySet {
-        PolicySet {
-            files: files
-                .iter()
-                .map(|(p, t)| PolicyFile {
-                    path: (*p).into(),
-                    text: (*t).into(),
-                })
-                .collect(),
-        }
+        PolicySet::from_texts(files)
     }
 
     #[test]
