@@ -11,7 +11,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{gate, json, root, stderr, write, NOW};
+use common::{deny_codes, gate, json, root, stderr, write, NOW};
 
 /// `gate check` on a clean real report with one policy file written from `rego` (named `name`).
 fn check_with_policy(name: &str, rego: &str, extra: &[&str]) -> Output {
@@ -99,13 +99,7 @@ fn a_junit_report_with_failures_is_denied_per_test() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
-    let codes: Vec<&str> = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["level"] == "deny")
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = deny_codes(&report);
     assert_eq!(
         codes.iter().filter(|c| **c == "tests.failed").count(),
         2,

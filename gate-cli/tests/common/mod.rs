@@ -72,6 +72,18 @@ pub fn json(out: &Output) -> serde_json::Value {
     })
 }
 
+/// The codes of a JSON report's denials, in report order.
+#[allow(dead_code)]
+pub fn deny_codes(report: &serde_json::Value) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .expect("a report has results")
+        .iter()
+        .filter(|r| r["level"] == "deny")
+        .map(|r| r["code"].as_str().expect("a result has a code").to_owned())
+        .collect()
+}
+
 /// Write `text` to `name` in `dir`; its path.
 #[allow(dead_code)]
 pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
