@@ -135,9 +135,6 @@ deny contains result if {
 			change_name, count(counted), plural(count(counted), "approval", "approvals"),
 			on_commit, min_approvals, reasons,
 		]),
-		"severity": "high",
-		"title": "Not enough approvals",
-		"remediation": "Have enough reviewers other than the author approve the commit being released (re-request review after new pushes).",
 		"evidence": change_evidence,
 	}
 }
@@ -156,9 +153,6 @@ deny contains result if {
 		"code": "approvals.changes-requested",
 		"subject": sprintf("%s@%s", [change_subject, a.approver]),
 		"msg": sprintf("`%s` %s %s and has not approved since", [a.approver, verb, change_name]),
-		"severity": "high",
-		"title": "Changes requested",
-		"remediation": "Address the reviewer's request and have them approve, or have their review dismissed with a reason.",
 		"evidence": a.source,
 	}
 }
@@ -193,8 +187,6 @@ missing_result(severity) := {
 	"subject": change_subject,
 	"msg": sprintf("no approvals evidence was given for %s", [change_name]),
 	"severity": severity,
-	"title": "No approvals evidence",
-	"remediation": "Pass the change's approvals (GitHub reviews, GitLab approvals or a gate-approvals file) to gate.",
 	"evidence": change_evidence,
 }
 
@@ -211,9 +203,6 @@ warn contains result if {
 		"code": "approvals.commit-unknown",
 		"subject": change_subject,
 		"msg": sprintf("the commit being released is unknown, so the approvals of %s were not checked against it", [change_name]),
-		"severity": "medium",
-		"title": "The released commit is unknown",
-		"remediation": "Pass the pull or merge request file, or `--param commit=SHA`, so approvals can be checked against the commit being released.",
 		"evidence": change_evidence,
 	}
 }
@@ -234,9 +223,6 @@ warn contains result if {
 		"code": "approvals.author-unknown",
 		"subject": change_subject,
 		"msg": sprintf("the author of %s is unknown, so an approval by the author could not be told apart", [change_name]),
-		"severity": "medium",
-		"title": "The change's author is unknown",
-		"remediation": "Pass the pull or merge request file, or `--param author=LOGIN`, so an approval by the author is not counted.",
 		"evidence": change_evidence,
 	}
 }

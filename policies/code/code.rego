@@ -54,8 +54,6 @@ deny contains result if {
 		"subject": f.subject,
 		"msg": sprintf("%s: %s %s at %s: %s", [f.tool, f.severity, f.id, where(f), f.message]),
 		"severity": f.severity,
-		"title": "A code-scanning result at a blocking severity",
-		"remediation": "Fix the code at the reported location, or suppress the result in the tool with a justification.",
 		"evidence": f.source,
 	}
 }
@@ -77,9 +75,6 @@ deny contains result if {
 		"code": "code.scan-incomplete",
 		"subject": sprintf("%s#%s", [scan.evidence, run.run]),
 		"msg": sprintf("%s did not complete its scan (`%s` %s): %s", [run.tool, scan.evidence, run.run, run.reason]),
-		"severity": "high",
-		"title": "A scan did not complete",
-		"remediation": "Make the scanner run to completion (see its log and the run's notifications) and give gate the new report; waive with an owner and an expiry if the partial scan is accepted.",
 		"evidence": run.source,
 	}
 }

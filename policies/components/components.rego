@@ -59,8 +59,6 @@ deny contains result if {
 		"msg": sprintf("component `%s %s` (%s) is banned%s: %s", [
 			c.name, v, c.purl, range_text(e.entry), object.get(e.entry, "reason", "no reason given"),
 		]),
-		"severity": "high",
-		"title": "A banned component",
 		"remediation": sprintf("Upgrade or replace %s: %s", [c.name, object.get(e.entry, "reason", "it is on the banned list")]),
 		"evidence": c.source,
 	}
@@ -83,9 +81,6 @@ warn contains result if {
 		"msg": sprintf("component `%s` (%s) is a banned package (versions %s) but its version `%v` cannot be compared", [
 			c.name, c.purl, e.entry.versions, v,
 		]),
-		"severity": "medium",
-		"title": "A banned package whose version cannot be compared",
-		"remediation": "Check by hand whether this version is in the banned range; record a SemVer-comparable version in the SBOM if possible.",
 		"evidence": c.source,
 	}
 }

@@ -50,9 +50,6 @@ deny contains result if {
 		"msg": sprintf("component `%s` is licensed `%s`, which cannot be met without the denied %s", [
 			c.subject, c.license_expression, concat(", ", hits),
 		]),
-		"severity": "high",
-		"title": "A component needs a denied license",
-		"remediation": "Replace the component, or use it under another license its expression offers, or waive it with legal's approval.",
 		"evidence": c.source,
 	}
 }
@@ -75,9 +72,6 @@ deny contains result if {
 		"msg": sprintf("component `%s` is licensed `%s`, which cannot be met with the allowed licenses only (%s)", [
 			c.subject, c.license_expression, concat(", ", [id | some id in c.license_ids; not id in allowed]),
 		]),
-		"severity": "high",
-		"title": "A component needs a license that is not allowed",
-		"remediation": "Replace the component, or add its license to the allow-list after legal review, or waive it.",
 		"evidence": c.source,
 	}
 }
@@ -97,9 +91,6 @@ warn contains result if {
 		"msg": sprintf("component `%s` has a license gate cannot judge (no SPDX expression): %s", [
 			c.subject, concat("; ", c.license_unknown),
 		]),
-		"severity": "medium",
-		"title": "A component's license is no SPDX expression",
-		"remediation": "Find the component's actual license and record it as an SPDX id or expression (or a LicenseRef-) in the SBOM.",
 		"evidence": c.source,
 	}
 }

@@ -55,7 +55,6 @@ deny contains result if {
 		"subject": f.subject,
 		"msg": sprintf("%s: %s %s at %s: %s", [f.tool, f.severity, f.id, where(f), f.message]),
 		"severity": f.severity,
-		"title": "A misconfiguration at a blocking severity",
 		"remediation": remediation(f),
 		"evidence": f.source,
 	}

@@ -36,9 +36,6 @@ deny contains result if {
 		"code": "provenance.missing",
 		"subject": "provenance",
 		"msg": "no verified SLSA provenance was given",
-		"severity": "high",
-		"title": "SLSA provenance is missing",
-		"remediation": "Publish SLSA provenance for the release (for example with slsa-github-generator) and pass its bundle to gate.",
 		"evidence": [],
 	}
 }
@@ -57,9 +54,6 @@ deny contains result if {
 		"code": "provenance.unverified",
 		"subject": a.source.evidence,
 		"msg": sprintf("SLSA provenance in %s is not verified: %s", [a.source.evidence, a.error]),
-		"severity": "high",
-		"title": "SLSA provenance does not verify",
-		"remediation": "Pass the Sigstore bundle of the provenance (not a bare statement), the artifact digest, and the trusted root it was signed under.",
 		"evidence": [a.source],
 	}
 }
@@ -80,9 +74,6 @@ deny contains result if {
 		"code": "provenance.builder",
 		"subject": a.provenance.builder_id,
 		"msg": sprintf("provenance builder `%s` is not a trusted builder (expected one of: %s)", [a.provenance.builder_id, concat(", ", builders)]),
-		"severity": "high",
-		"title": "Provenance from an untrusted builder",
-		"remediation": "Build the release with a trusted builder, or add this builder to data.gate.config.provenance.builders.",
 		"evidence": [a.source],
 	}
 }
@@ -103,9 +94,6 @@ deny contains result if {
 		"code": "provenance.source",
 		"subject": sprintf("%v", [a.provenance.source_repository]),
 		"msg": sprintf("provenance source repository `%v` is not expected (expected one of: %s)", [a.provenance.source_repository, concat(", ", repositories)]),
-		"severity": "high",
-		"title": "Provenance names another source repository",
-		"remediation": "Release only what was built from the expected repository, or add it to data.gate.config.provenance.repositories.",
 		"evidence": [a.source],
 	}
 }
@@ -124,9 +112,6 @@ deny contains result if {
 		"code": "provenance.subject",
 		"subject": a.source.evidence,
 		"msg": sprintf("the provenance in %s does not list the released artifact's digest among its subjects", [a.source.evidence]),
-		"severity": "high",
-		"title": "Provenance is for another artifact",
-		"remediation": "Pass the provenance generated for this artifact; its subjects must include the artifact's sha256.",
 		"evidence": [a.source],
 	}
 }

@@ -19,9 +19,6 @@ deny contains result if {
 		"code": "sbom.missing-name",
 		"subject": c.subject,
 		"msg": sprintf("component at %s%s has no name", [c.source.evidence, c.source.pointer]),
-		"severity": "high",
-		"title": "A component has no name",
-		"remediation": "Regenerate the SBOM with a generator that names every component.",
 		"evidence": c.source,
 	}
 }
@@ -40,9 +37,6 @@ deny contains result if {
 		"code": "sbom.missing-version",
 		"subject": c.subject,
 		"msg": sprintf("component `%s` has no version", [c.name]),
-		"severity": "high",
-		"title": "A component has no version",
-		"remediation": "Pin the dependency to an exact version and regenerate the SBOM.",
 		"evidence": c.source,
 	}
 }
@@ -61,9 +55,6 @@ warn contains result if {
 		"code": "sbom.missing-purl",
 		"subject": c.subject,
 		"msg": sprintf("component `%s` has no package URL (purl)", [c.subject]),
-		"severity": "low",
-		"title": "A component has no package URL",
-		"remediation": "Use an SBOM generator that records package URLs, so scanners can match the component.",
 		"evidence": c.source,
 	}
 }
@@ -82,9 +73,6 @@ warn contains result if {
 		"code": "sbom.missing-license",
 		"subject": c.subject,
 		"msg": sprintf("component `%s` has no license", [c.subject]),
-		"severity": "low",
-		"title": "A component has no license",
-		"remediation": "Record the component's license (an SPDX id or expression) in the SBOM.",
 		"evidence": c.source,
 	}
 }

@@ -34,9 +34,6 @@ deny contains result if {
 		"code": "secrets.leaked",
 		"subject": f.subject,
 		"msg": sprintf("%s found a secret (%s: %s) at %s", [f.tool, f.id, f.message, where(f)]),
-		"severity": "critical",
-		"title": "A secret is in the release",
-		"remediation": "Revoke and rotate the credential, then remove it from the code and its history; if it is no secret, allowlist it in the scanner with a reason.",
 		"evidence": f.source,
 	}
 }

@@ -34,9 +34,6 @@ deny contains result if {
 		"code": "signature.missing",
 		"subject": "signature",
 		"msg": "no verified signature was given",
-		"severity": "high",
-		"title": "The artifact is not signed",
-		"remediation": "Sign the release with Sigstore (cosign sign-blob --bundle) and pass the bundle to gate.",
 		"evidence": [],
 	}
 }
@@ -54,9 +51,6 @@ deny contains result if {
 		"code": "signature.unverified",
 		"subject": s.source.evidence,
 		"msg": sprintf("the signature in %s is not verified: %s", [s.source.evidence, s.error]),
-		"severity": "high",
-		"title": "A signature does not verify",
-		"remediation": "Check that the bundle belongs to this artifact and was made under the trusted root given to gate.",
 		"evidence": [s.source],
 	}
 }
@@ -77,9 +71,6 @@ deny contains result if {
 		"code": "signature.identity",
 		"subject": sprintf("%v", [s.identity]),
 		"msg": sprintf("signed by `%v`, not by an expected identity (%s)", [s.identity, concat(", ", identities)]),
-		"severity": "high",
-		"title": "Signed by an unexpected identity",
-		"remediation": "Sign from the expected workflow or account, or add this identity to data.gate.config.signature.identities.",
 		"evidence": [s.source],
 	}
 }
@@ -100,9 +91,6 @@ deny contains result if {
 		"code": "signature.issuer",
 		"subject": sprintf("%v", [s.issuer]),
 		"msg": sprintf("OIDC issuer `%v` is not expected (%s)", [s.issuer, concat(", ", issuers)]),
-		"severity": "high",
-		"title": "Signed under an unexpected OIDC issuer",
-		"remediation": "Sign with a token from the expected issuer, or add it to data.gate.config.signature.issuers.",
 		"evidence": [s.source],
 	}
 }
@@ -132,9 +120,6 @@ warn contains result if {
 		"code": "signature.signer-unchecked",
 		"subject": s.identity,
 		"msg": sprintf("signed by `%s` (issuer `%v`), but no expected signer was given, so any Sigstore account would have passed", [s.identity, s.issuer]),
-		"severity": "medium",
-		"title": "A keyless signature whose signer was not checked",
-		"remediation": "Set data.gate.config.signature.identities and issuers, or pass --certificate-identity and --certificate-oidc-issuer (or their gate.toml [verify] keys).",
 		"evidence": [s.source],
 	}
 }

@@ -16,9 +16,6 @@ deny contains result if {
 		"code": "tests.failed",
 		"subject": tc.subject,
 		"msg": sprintf("test `%s` failed%s", [tc.subject, detail(tc)]),
-		"severity": "high",
-		"title": "A test failed",
-		"remediation": "Fix the failing test (or the code it tests) and re-run the suite.",
 		"evidence": tc.source,
 	}
 }
@@ -37,9 +34,6 @@ deny contains result if {
 		"code": "tests.errored",
 		"subject": tc.subject,
 		"msg": sprintf("test `%s` errored%s", [tc.subject, detail(tc)]),
-		"severity": "high",
-		"title": "A test errored",
-		"remediation": "Fix what stopped the test from running (setup, fixtures, environment) and re-run the suite.",
 		"evidence": tc.source,
 	}
 }
@@ -57,9 +51,6 @@ deny contains result if {
 		"code": "tests.hidden-failures",
 		"subject": sprintf("%s#%s", [report.evidence, m.suite]),
 		"msg": mismatch_message(m),
-		"severity": "high",
-		"title": "A test report hides failures",
-		"remediation": "Regenerate the report with the test runner; do not edit or merge reports by hand.",
 		"evidence": m.source,
 	}
 }
@@ -77,9 +68,6 @@ warn contains result if {
 		"code": "tests.none",
 		"subject": report.evidence,
 		"msg": sprintf("test report `%s` contains no test cases", [report.evidence]),
-		"severity": "medium",
-		"title": "Test evidence with no tests",
-		"remediation": "Check that the test step ran and that the report path points at its output.",
 		"evidence": {"evidence": report.evidence},
 	}
 }

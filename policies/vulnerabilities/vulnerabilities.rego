@@ -71,7 +71,6 @@ deny contains result if {
 			f.severity, f.id, package_name(f), concat(", ", f.fixed_in), f.tool,
 		]),
 		"severity": f.severity,
-		"title": "A fixable vulnerability at a blocking severity",
 		"remediation": sprintf("Upgrade %s to %s or later.", [f.package.name, min_fixed(f)]),
 		"evidence": f.source,
 	}
@@ -82,7 +81,7 @@ deny contains result if {
 # custom:
 #   code: vulnerabilities.unfixable
 #   severity: medium
-#   remediation: Check whether the vulnerable code is reachable; mitigate, or waive with an owner and an expiry.
+#   remediation: Check whether the vulnerable code is reachable; mitigate it, or waive the finding with an owner and an expiry.
 warn contains result if {
 	some f in input.findings
 	f.severity in blocking
@@ -95,8 +94,6 @@ warn contains result if {
 		"subject": f.subject,
 		"msg": sprintf("%s %s in %s has no fix yet (reported by %s)", [f.severity, f.id, package_name(f), f.tool]),
 		"severity": f.severity,
-		"title": "A vulnerability at a blocking severity with no fix yet",
-		"remediation": "Check whether the vulnerable code is reachable; mitigate it, or waive the finding with an owner and an expiry.",
 		"evidence": f.source,
 	}
 }
@@ -122,9 +119,6 @@ deny contains result if {
 		"code": "vulnerabilities.hidden-findings",
 		"subject": sprintf("%s#%s", [scan.evidence, m.total]),
 		"msg": sprintf("%s report `%s` counts %d %s but lists %d", [scan.tool, scan.evidence, m.claimed, counted(m.total), m.found]),
-		"severity": "high",
-		"title": "A scanner report hides findings",
-		"remediation": "Regenerate the report with the scanner; do not edit or merge reports by hand.",
 		"evidence": m.source,
 	}
 }
