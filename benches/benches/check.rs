@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use gate_benches::{generate, Sizes};
-use gate_core::check::{self, CheckOptions};
 use gate_core::evidence;
 use gate_core::policy::{EngineOptions, PolicyEngine, PolicySet};
 use gate_core::report::{self, FailOn};
+use gate_core::{EvidenceSource, Gate};
 
 /// The evaluation time of every run (the big-gate harness's default `--now`).
 const NOW: &str = "2026-12-01T00:00:00Z";
@@ -26,7 +26,7 @@ const NOW: &str = "2026-12-01T00:00:00Z";
 fn big_gate(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let files = generate(dir.path(), Sizes::BIG).expect("the big evidence set is written");
-    let now = check::parse_now(NOW).expect("NOW is RFC 3339");
+    let now = gate_core::parse_now(NOW).expect("NOW is RFC 3339");
 
     let mut group = c.benchmark_group("big_gate");
     group
@@ -38,14 +38,16 @@ fn big_gate(c: &mut Criterion) {
     // (a) The whole check, as `gate check --now NOW FILES…` runs it, minus process start and
     // rendering: compile the embedded policies, read the evidence, build the input, evaluate,
     // decide.
-    let opts = CheckOptions {
-        evidence: files.clone(),
-        now: Some(now),
-        ..CheckOptions::default()
-    };
+    let sources = EvidenceSource::paths(&files);
     group.measurement_time(Duration::from_secs(8));
     group.bench_function("full_check_big", |b| {
-        b.iter(|| check::run(black_box(&opts)).expect("the check runs"))
+        b.iter(|| {
+            Gate::builder()
+                .now(now)
+                .build()
+                .and_then(|gate| gate.check(black_box(&sources)))
+                .expect("the check runs")
+        })
     });
     group.measurement_time(Duration::from_secs(5));
 
@@ -62,11 +64,16 @@ fn big_gate(c: &mut Criterion) {
 
     // Reading and normalising into the `input` document (collect plus assembling the input).
     group.bench_function("inspect_big", |b| {
-        b.iter_with_large_drop(|| check::inspect(black_box(&files), Some(now)).expect("inspect"))
+        b.iter_with_large_drop(|| {
+            Gate::builder()
+                .now(now)
+                .inspect(black_box(&sources))
+                .expect("inspect")
+        })
     });
 
     // The input document as a regorus value (no JSON text in between).
-    let (input, _collected) = check::inspect(&files, Some(now)).expect("inspect");
+    let (input, _collected) = Gate::builder().now(now).inspect(&sources).expect("inspect");
     group.bench_function("input_to_value", |b| {
         b.iter_with_large_drop(|| black_box(&input).to_value().expect("to_value"))
     });

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use gate_benches::{generate_with_facts, Sizes};
-use gate_core::check::{self, CheckOptions};
 use gate_core::input::TestStatus;
 use gate_core::policy::RuleLevel;
 use gate_core::report::Verdict;
+use gate_core::{EvidenceSource, Gate};
 
 #[test]
 fn small_set_is_read_and_judged_as_generated() {
@@ -30,8 +30,9 @@ fn small_set_is_read_and_judged_as_generated() {
     assert!(facts.blocking_fixable > 0, "{facts:?}");
 
     // What gate reads.
-    let now = check::parse_now("2026-12-01T00:00:00Z").unwrap();
-    let (input, collected) = check::inspect(&generated.files, Some(now)).unwrap();
+    let now = gate_core::parse_now("2026-12-01T00:00:00Z").unwrap();
+    let sources = EvidenceSource::paths(&generated.files);
+    let (input, collected) = Gate::builder().now(now).inspect(&sources).unwrap();
     let kinds: Vec<&str> = input.evidence.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["cyclonedx", "grype", "junit"]);
     assert_eq!(
@@ -109,12 +110,12 @@ fn small_set_is_read_and_judged_as_generated() {
     assert!(input.tests.reports.iter().all(|r| r.mismatches.is_empty()));
 
     // What gate decides, with the embedded policies.
-    let report = check::run(&CheckOptions {
-        evidence: generated.files.clone(),
-        now: Some(now),
-        ..CheckOptions::default()
-    })
-    .unwrap();
+    let report = Gate::builder()
+        .now(now)
+        .build()
+        .unwrap()
+        .check(&sources)
+        .unwrap();
     assert_eq!(report.verdict, Verdict::Fail);
     let mut denied: BTreeMap<&str, usize> = BTreeMap::new();
     for r in report.results.iter().filter(|r| r.level == RuleLevel::Deny) {

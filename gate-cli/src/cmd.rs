@@ -5,10 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use gate_core::check::{self, CheckOptions};
 use gate_core::files;
-use gate_core::report::{FailOn, Verdict};
-use gate_core::Error;
+use gate_core::{parse_now, Error, EvidenceSource, FailOn, Gate, GateBuilder, Verdict};
 
 use crate::args::{self, CheckArgs, Cli, Command, Format, InspectArgs, TestArgs, TestFormat};
 use crate::render;
@@ -86,31 +84,39 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         .iter()
         .map(|o| parse_output(o))
         .collect::<Result<Vec<_>, _>>()?;
-    let opts = CheckOptions {
-        evidence: a.evidence,
-        policies: a.policy,
-        data: a.data,
-        now: None,
-        fail_on: match a.fail_on {
+    let mut builder = Gate::builder()
+        .policies(a.policy)
+        .fail_on(match a.fail_on {
             args::FailOn::Deny => FailOn::Deny,
             args::FailOn::Warn => FailOn::Warn,
-        },
-        timeout: Some(Duration::from_secs(a.timeout)),
-        max_memory: a.max_memory,
-        params: std::collections::BTreeMap::new(),
-        waivers: a.waivers,
-        config: a.config,
-        verify: verify_settings(a.verify),
-        eval_threads: None,
-    };
-    let inputs = check::input_files(&opts);
+        })
+        .timeout(Duration::from_secs(a.timeout))
+        .verify(verify_settings(a.verify))
+        // The process exits after this one check: freeing its input would only delay the exit.
+        .free_in_background(true);
+    if let Some(bytes) = a.max_memory {
+        builder = builder.max_memory(bytes);
+    }
+    for d in a.data {
+        builder = builder.data_file(d);
+    }
+    for w in a.waivers {
+        builder = builder.waivers(w);
+    }
+    if let Some(c) = a.config {
+        builder = builder.config(c);
+    }
+    let inputs = builder.input_files(&a.evidence);
     let result = (|| {
-        let opts = CheckOptions {
-            now: a.now.as_deref().map(check::parse_now).transpose()?,
-            params: parse_params(&a.param)?,
-            ..opts.clone()
-        };
-        check_and_write(&opts, a.format, &outputs, &inputs)
+        if let Some(now) = a.now.as_deref() {
+            builder = builder.clone().now(parse_now(now)?);
+        }
+        for (k, v) in parse_params(&a.param)? {
+            builder = builder.clone().param(k, v);
+        }
+        let evidence: Vec<EvidenceSource> =
+            a.evidence.into_iter().map(EvidenceSource::Path).collect();
+        check_and_write(builder, &evidence, a.format, &outputs, &inputs)
     })();
     if result.is_err() {
         remove_stale_reports(&outputs, &inputs);
@@ -120,7 +126,8 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
 
 /// Refuse outputs that name one file twice or name an input, run the check, write the outputs.
 fn check_and_write(
-    opts: &CheckOptions,
+    builder: GateBuilder,
+    evidence: &[EvidenceSource],
     format: Format,
     outputs: &[Output],
     inputs: &[PathBuf],
@@ -146,7 +153,7 @@ fn check_and_write(
             )));
         }
     }
-    let report = check::run(opts)?;
+    let report = builder.build()?.check(evidence)?;
     for d in &report.diagnostics {
         render::diagnostic(d);
     }
@@ -188,13 +195,15 @@ fn remove_stale_reports(outputs: &[Output], inputs: &[PathBuf]) {
 }
 
 fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
-    let now = a.now.as_deref().map(check::parse_now).transpose()?;
-    let (input, collected) = check::inspect_verified(
-        &a.evidence,
-        now,
-        &parse_params(&a.param)?,
-        &verify_settings(a.verify),
-    )?;
+    let mut builder = Gate::builder().verify(verify_settings(a.verify));
+    if let Some(now) = a.now.as_deref() {
+        builder = builder.now(parse_now(now)?);
+    }
+    for (k, v) in parse_params(&a.param)? {
+        builder = builder.param(k, v);
+    }
+    let evidence: Vec<EvidenceSource> = a.evidence.into_iter().map(EvidenceSource::Path).collect();
+    let (input, collected) = builder.inspect(&evidence)?;
     for d in &collected.diagnostics {
         render::diagnostic(d);
     }
@@ -206,15 +215,6 @@ fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
 }
 
 fn test(a: TestArgs) -> Result<ExitCode, Error> {
-    use gate_core::policy::{self, testing, EngineOptions, PolicySet};
-    let now_ns = match a.now.as_deref() {
-        Some(s) => check::parse_now(s)?
-            .timestamp_nanos_opt()
-            .unwrap_or(i64::MAX),
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
-    };
     let run = a
         .run
         .as_deref()
@@ -226,27 +226,19 @@ fn test(a: TestArgs) -> Result<ExitCode, Error> {
             "--threshold {t}: expected a percentage from 0 to 100"
         )));
     }
-    let set = if a.policy.is_empty() {
-        PolicySet::embedded(true)
-    } else {
-        PolicySet::load(&a.policy, true)?
-    };
-    let data = a
-        .data
-        .iter()
-        .map(|d| policy::read_data(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let opts = testing::TestOptions {
-        engine: EngineOptions {
-            now_ns,
-            timeout: Duration::from_secs(a.timeout),
-            max_memory: a.max_memory.unwrap_or(policy::DEFAULT_MAX_MEMORY),
-        },
-        data,
-        run,
-        coverage: a.coverage || a.threshold.is_some(),
-    };
-    let result = testing::run(&set, &opts)?;
+    let mut builder = Gate::builder()
+        .policies(a.policy)
+        .timeout(Duration::from_secs(a.timeout));
+    if let Some(now) = a.now.as_deref() {
+        builder = builder.now(parse_now(now)?);
+    }
+    if let Some(bytes) = a.max_memory {
+        builder = builder.max_memory(bytes);
+    }
+    for d in a.data {
+        builder = builder.data_file(d);
+    }
+    let result = builder.test(run, a.coverage || a.threshold.is_some())?;
     let outcome = render::testing::Outcome {
         run: &result,
         threshold: a.threshold,

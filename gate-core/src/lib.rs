@@ -2,7 +2,7 @@
 //!
 //! The flow is `evidence` (detect → parse → normalise) → `input` (the versioned document policies
 //! see) → `policy` (Rego evaluation with regorus) → `report` (verdict, results, renderers).
-//! [`check::run`] wires them together; the `gate` binary only parses flags and picks a renderer.
+//! [`Gate`] wires them together; the `gate` binary only parses flags and picks a renderer.
 
 pub mod check;
 pub mod config;
@@ -11,6 +11,7 @@ pub mod error;
 pub mod evidence;
 pub mod files;
 pub mod findings;
+mod gate;
 pub mod input;
 pub mod license;
 pub mod policy;
@@ -19,4 +20,7 @@ pub mod severity;
 pub mod verify;
 pub mod waiver;
 
+pub use check::parse_now;
 pub use error::{Error, EvidenceError};
+pub use gate::{EvidenceSource, Gate, GateBuilder};
+pub use report::{FailOn, Report, ResultEntry, Verdict};

@@ -13,7 +13,6 @@
 
 use std::path::PathBuf;
 
-use gate_core::check::inspect;
 use gate_core::evidence::read_file;
 use gate_core::input::Decision;
 
@@ -117,7 +116,7 @@ fn pull_request_538_and_its_reviews() {
     let dir = dir.join("pygithub-replaydata");
     let pr = dir.join("PullRequestReview.testDoesNotModifyPullRequest__01__pulls_N.json");
     let reviews = dir.join("PullRequestReview.testAttributes__01__pulls_N_reviews.json");
-    let (input, _) = inspect(&[pr, reviews.clone()], None).unwrap();
+    let (input, _) = common::inspect(&[pr, reviews.clone()], None).unwrap();
     let change = input.change.as_ref().unwrap();
     assert_eq!(change.provider, "github");
     assert_eq!(change.id, "538");

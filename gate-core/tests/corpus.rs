@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use gate_core::check::inspect;
 use gate_core::evidence::read_file;
 use gate_core::input::Input;
 use serde_json::Value;
@@ -132,7 +131,7 @@ fn check_dir(dir: &Path, filter: Option<&str>) {
             "{rel} is listed but missing from the shared corpus"
         );
         checked += 1;
-        let input = match inspect(std::slice::from_ref(&path), None) {
+        let input = match common::inspect(std::slice::from_ref(&path), None) {
             Ok((input, _)) => input,
             Err(e) => {
                 failures.push(format!("{rel}: refused: {e}"));

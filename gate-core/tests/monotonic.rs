@@ -13,16 +13,16 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use gate_core::check::{self, CheckOptions};
 use gate_core::report::Verdict;
+use gate_core::{EvidenceSource, Gate};
 
 fn denials(paths: &[PathBuf]) -> (Verdict, BTreeSet<(String, String)>) {
-    let opts = CheckOptions {
-        evidence: paths.to_vec(),
-        now: Some(check::parse_now("2026-11-28T12:00:00Z").unwrap()),
-        ..CheckOptions::default()
-    };
-    let report = check::run(&opts).unwrap();
+    let report = Gate::builder()
+        .now(gate_core::parse_now("2026-11-28T12:00:00Z").unwrap())
+        .build()
+        .unwrap()
+        .check(&EvidenceSource::paths(paths))
+        .unwrap();
     let denied = report
         .results
         .iter()

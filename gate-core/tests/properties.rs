@@ -23,10 +23,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use gate_core::check::{self, CheckOptions};
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, Verdict};
 use gate_core::Error;
+use gate_core::{EvidenceSource, Gate};
 use proptest::prelude::*;
 
 const NOW: &str = "2026-11-28T12:00:00Z";
@@ -243,14 +243,18 @@ fn write_docs(dir: &Path, docs: &[Doc]) -> Vec<PathBuf> {
 }
 
 fn run(evidence: &[PathBuf], waivers: Vec<PathBuf>, threads: Option<usize>) -> Report {
-    check::run(&CheckOptions {
-        evidence: evidence.to_vec(),
-        now: Some(check::parse_now(NOW).unwrap()),
-        waivers,
-        eval_threads: threads,
-        ..CheckOptions::default()
-    })
-    .unwrap()
+    let mut builder = Gate::builder().now(gate_core::parse_now(NOW).unwrap());
+    for w in waivers {
+        builder = builder.waivers(w);
+    }
+    if let Some(n) = threads {
+        builder = builder.threads(n);
+    }
+    builder
+        .build()
+        .unwrap()
+        .check(&EvidenceSource::paths(evidence))
+        .unwrap()
 }
 
 fn denials(report: &Report) -> BTreeSet<(String, String)> {
@@ -345,7 +349,7 @@ fn waived_check(offset_s: i64, name: &str) -> Report {
         },
     ])];
     let paths = write_docs(dir.path(), &docs);
-    let expires = check::parse_now(NOW).unwrap() + chrono::Duration::seconds(offset_s);
+    let expires = gate_core::parse_now(NOW).unwrap() + chrono::Duration::seconds(offset_s);
     let waiver = format!(
         "[[waiver]]\nid = \"W-1\"\ncode = \"tests.failed\"\nsubject = \"pkg.C0::{name}\"\n\
          owner = \"qa@example.com\"\nreason = \"flaky\"\nexpires = \"{}\"\n",

@@ -14,7 +14,6 @@
 
 use std::collections::BTreeMap;
 
-use gate_core::check::inspect;
 use gate_core::input::FindingKind;
 use gate_core::severity::Severity;
 
@@ -135,7 +134,7 @@ fn every_producer_reads_as_computed_independently() {
             path.exists(),
             "{rel} is listed but missing from the shared corpus"
         );
-        let (input, _) = inspect(std::slice::from_ref(&path), None).unwrap();
+        let (input, _) = common::inspect(std::slice::from_ref(&path), None).unwrap();
         let f = &input.findings;
         let mut got_levels: BTreeMap<&str, usize> = BTreeMap::new();
         let mut got_baselines: BTreeMap<&str, usize> = BTreeMap::new();

@@ -11,7 +11,6 @@
     clippy::indexing_slicing
 )]
 
-use gate_core::check::inspect;
 use gate_core::evidence::read_file;
 use serde_json::Value;
 
@@ -192,7 +191,7 @@ fn osv_and_npm_audit_files_agree_with_independent_counts() {
             path.exists(),
             "{rel} is listed but missing from the shared corpus"
         );
-        let input = match inspect(std::slice::from_ref(&path), None) {
+        let input = match common::inspect(std::slice::from_ref(&path), None) {
             Ok((input, _)) => input,
             Err(e) => {
                 failures.push(format!("{rel}: refused: {e}"));
@@ -273,7 +272,7 @@ fn trivy_other_sections_on_real_reports() {
             "{rel} is listed but missing from the shared corpus"
         );
         let text = fs_err::read_to_string(&path).unwrap();
-        let (input, _) = inspect(std::slice::from_ref(&path), None).unwrap();
+        let (input, _) = common::inspect(std::slice::from_ref(&path), None).unwrap();
         let count = |k: gate_core::input::FindingKind| {
             input.findings.iter().filter(|f| f.kind == k).count()
         };

@@ -37,6 +37,21 @@ pub(crate) struct Limits {
     pub timeout: Duration,
     /// Ceiling on the bytes the process holds while policies are evaluated.
     pub max_memory: u64,
+    /// What `time.now_ns()` returns during the evaluation.
+    pub now_ns: i64,
+}
+
+thread_local! {
+    /// The evaluation time of the evaluation running on this thread, set by [`guarded`]. One
+    /// compiled engine serves checks at different times, so the time is the evaluation's, not
+    /// the engine's.
+    static NOW_NS: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
+/// What `time.now_ns()` returns on this thread: the running evaluation's time, `None` outside
+/// an evaluation.
+pub(crate) fn now_ns() -> Option<i64> {
+    NOW_NS.with(std::cell::Cell::get)
 }
 
 /// Sets the process-wide memory ceiling for as long as it lives.
@@ -196,6 +211,7 @@ fn guarded<T>(
     limits: Limits,
     f: impl FnOnce() -> anyhow::Result<T>,
 ) -> Result<T, Error> {
+    NOW_NS.with(|n| n.set(Some(limits.now_ns)));
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(classify(label, &e, limits)),

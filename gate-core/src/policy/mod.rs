@@ -157,12 +157,14 @@ impl EngineOptions {
         bounded::Limits {
             timeout: self.timeout,
             max_memory: self.max_memory,
+            now_ns: self.now_ns,
         }
     }
 }
 
-/// Compiled policies, ready to evaluate inputs.
-#[derive(Debug)]
+/// Compiled policies, ready to evaluate inputs. Cloning is cheap (the compiled modules are
+/// shared), so one compiled set can serve many evaluations.
+#[derive(Debug, Clone)]
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleRef>,
@@ -247,6 +249,11 @@ impl PolicyEngine {
     /// that share a machine.
     pub fn set_threads(&mut self, threads: usize) {
         self.threads = Some(threads.max(1));
+    }
+
+    /// Evaluate as at `now_ns` (what `time.now_ns()` returns) from now on.
+    pub fn set_now_ns(&mut self, now_ns: i64) {
+        self.limits.now_ns = now_ns;
     }
 
     /// The rules that will be evaluated.
@@ -349,13 +356,17 @@ fn base_engine(
 ) -> Result<regorus::Engine, Error> {
     let mut engine = regorus::Engine::new();
     engine.set_strict_builtin_errors(false);
-    // The time limit is set before each evaluation, to what is left of the deadline (`bounded`).
-    let now_ns = opts.now_ns;
+    // The time limit is set before each evaluation, to what is left of the deadline, and the
+    // evaluation time with it (`bounded`).
     engine
         .add_extension(
             "time.now_ns".to_owned(),
             0,
-            Box::new(move |_| Ok(Value::from(now_ns))),
+            Box::new(|_| {
+                bounded::now_ns()
+                    .map(Value::from)
+                    .ok_or_else(|| anyhow::anyhow!("time.now_ns() called outside an evaluation"))
+            }),
         )
         .map_err(|e| Error::PolicyCompile {
             message: e.to_string(),

@@ -26,6 +26,16 @@ pub enum Verdict {
     Fail,
 }
 
+impl Verdict {
+    /// `pass` or `fail`, as the JSON report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+        }
+    }
+}
+
 /// What makes the verdict fail.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FailOn {
@@ -110,6 +120,15 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// The evaluation time, RFC 3339.
     pub now: String,
+}
+
+impl Report {
+    /// The denials that count: deny results no waiver waives.
+    pub fn denials(&self) -> impl Iterator<Item = &ResultEntry> {
+        self.results
+            .iter()
+            .filter(|r| r.level == RuleLevel::Deny && r.waived_by.is_none())
+    }
 }
 
 /// Turn raw rule results into sorted, de-duplicated decisions (no rule metadata).

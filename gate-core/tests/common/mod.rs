@@ -30,3 +30,16 @@ pub fn corpus() -> PathBuf {
     );
     dir
 }
+
+/// The `input` document for `paths` (and what reading them noted), at `now` or the current time.
+#[allow(dead_code)]
+pub fn inspect(
+    paths: &[PathBuf],
+    now: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(gate_core::input::Input, gate_core::evidence::Collected), gate_core::Error> {
+    let mut builder = gate_core::Gate::builder();
+    if let Some(now) = now {
+        builder = builder.now(now);
+    }
+    builder.inspect(&gate_core::EvidenceSource::paths(paths))
+}
