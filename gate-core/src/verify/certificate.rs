@@ -412,3 +412,78 @@ pub fn check_time_stamping(cert: &Certificate) -> Result<(), String> {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::pkcs8::{EncodePublicKey, LineEnding};
+
+    /// A P-256 public key as PEM, wrapped at 64 columns (what RustCrypto, OpenSSL and cosign
+    /// write).
+    fn pem64() -> String {
+        let sk = p256::SecretKey::from_slice(&[7u8; 32]).unwrap();
+        sk.public_key().to_public_key_pem(LineEnding::LF).unwrap()
+    }
+
+    /// The same block with its base64 wrapped at `width` columns (`None`: one line), lines
+    /// ending in `eol`.
+    fn rewrap(pem: &str, width: Option<usize>, eol: &str) -> String {
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let lines: Vec<String> = match width {
+            Some(w) => body
+                .as_bytes()
+                .chunks(w)
+                .map(|c| String::from_utf8(c.to_vec()).unwrap())
+                .collect(),
+            None => vec![body],
+        };
+        format!(
+            "-----BEGIN PUBLIC KEY-----{eol}{}{eol}-----END PUBLIC KEY-----{eol}",
+            lines.join(eol)
+        )
+    }
+
+    // The `pem-rfc7468` crate (under der/spki/x509-cert's `pem` features) decodes only lines of
+    // exactly 64 columns; keys from Java tooling (76, MIME) and one-line keys pasted into CI
+    // variables are real, so gate keeps its lax decoder. This pins that it reads them all.
+    #[test]
+    fn pem_keys_wrapped_at_any_width_or_not_at_all_decode_alike() {
+        let pem = pem64();
+        let (label, der) = pem_rfc7468_decode(&pem).unwrap();
+        assert_eq!(label, "PUBLIC KEY");
+        for (width, eol) in [
+            (Some(64), "\r\n"),
+            (Some(76), "\n"),
+            (Some(76), "\r\n"),
+            (None, "\n"),
+        ] {
+            let other = rewrap(&pem, width, eol);
+            assert_ne!(other, pem);
+            assert_eq!(
+                pem_rfc7468_decode(&other).unwrap(),
+                (label.clone(), der.clone())
+            );
+            assert!(PublicKey::from_pem(&other).is_ok(), "{width:?}");
+        }
+    }
+
+    #[test]
+    fn broken_pem_blocks_are_refused_with_the_reason() {
+        let pem = pem64();
+        let cases = [
+            (pem.replace("-----BEGIN ", ""), "no `-----BEGIN` line"),
+            (
+                pem.replace("-----END PUBLIC KEY-----", ""),
+                "no `-----END PUBLIC KEY-----` line",
+            ),
+            (pem.replacen('M', "!", 1), "not valid base64"),
+        ];
+        for (text, reason) in cases {
+            let err = pem_rfc7468_decode(&text).unwrap_err();
+            assert!(err.contains(reason), "{err}");
+        }
+        let cert = pem.replace("PUBLIC KEY", "CERTIFICATE");
+        let err = PublicKey::from_pem(&cert).unwrap_err();
+        assert!(err.contains("found `CERTIFICATE`"), "{err}");
+    }
+}
