@@ -260,7 +260,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     std::thread::spawn(move || drop(engine));
 
     let mut results = report::decisions_with(raw, &meta, Some(now));
-    let (waiver_outcomes, waiver_notes) = crate::waiver::apply(&mut results, &waivers, now);
+    let (waiver_outcomes, waiver_notes) = report::apply_waivers(&mut results, &waivers, now);
     let (verdict, summary) = report::verdict(&results, rules_evaluated, opts.fail_on);
     let mut diagnostics = collected.diagnostics;
     diagnostics.extend(waiver_notes);
