@@ -20,4 +20,4 @@ pub(crate) mod source;
 pub mod verify;
 pub mod waiver;
 
-pub use error::{Error, EvidenceError};
+pub use error::{Error, ErrorCode, EvidenceError};
