@@ -194,6 +194,9 @@ fn a_panic_in_the_rego_engine_is_exit_2_naming_the_rule() {
         err.contains("policy evaluation failed in `data.sp.deny`: the Rego engine failed"),
         "{err}"
     );
+    // A failure of the engine, not of the input: its own code, and a help line saying so.
+    assert!(err.contains("gate::internal::engine"), "{err}");
+    assert!(err.contains("not a fault of the input"), "{err}");
 }
 
 #[test]

@@ -8,12 +8,10 @@
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::evidence::text::line_col;
 use crate::waiver::{self, Waiver, WaiverSpec};
-use crate::{Error, EvidenceError};
+use crate::Error;
 
 /// The whole `gate.toml`, as written.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -41,8 +39,8 @@ pub struct LoadedConfig {
 impl Config {
     /// Read and validate `gate.toml` at `path`.
     pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
-        let text = read_text(path)?;
-        let cfg: Config = parse_toml(path, &text)?;
+        let text = waiver::read_text(path)?;
+        let cfg: Config = crate::source::toml::parse(path, &text, "waiver")?;
         let waivers = waiver::validate(path, &text, cfg.waiver)?;
         let base = path.parent().unwrap_or_else(|| Path::new("."));
         Ok(LoadedConfig {
@@ -51,65 +49,6 @@ impl Config {
             verify: cfg.verify.relative_to(base),
         })
     }
-}
-
-/// A configuration file's text; a file that is not UTF-8 is an error naming it.
-pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = crate::files::read(path, crate::files::Input::Config)?;
-    String::from_utf8(bytes).map_err(|e| Error::Config {
-        path: path.to_owned(),
-        problem: EvidenceError::new(format!("not UTF-8 text: {e}")),
-    })
-}
-
-/// Parse TOML text into `T`; errors carry the line and column of the span the parser reports and,
-/// inside a `[[waiver]]` table, which waiver it is.
-pub(crate) fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
-    toml::from_str(text).map_err(|e| {
-        let message = e.message().trim_end().to_owned();
-        let problem = match e.span() {
-            Some(span) => {
-                let (line, column) = line_col(text, span.start);
-                let message = match waiver_at(text, span.start) {
-                    Some(n) => format!("waiver {}: {message}", waiver::label(text, n)),
-                    None => message,
-                };
-                EvidenceError::at(message, line, column)
-            }
-            None => EvidenceError::new(message),
-        };
-        Error::Config {
-            path: path.to_owned(),
-            problem,
-        }
-    })
-}
-
-/// Byte offsets of every `[[waiver]]` header, in order.
-pub(crate) fn waiver_headers(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix("[[") {
-            if rest
-                .split("]]")
-                .next()
-                .is_some_and(|name| name.trim() == "waiver")
-            {
-                out.push(offset + (line.len() - t.len()));
-            }
-        }
-        offset += line.len();
-    }
-    out
-}
-
-/// Index (0-based) of the `[[waiver]]` table that contains byte `offset`, if any.
-fn waiver_at(text: &str, offset: usize) -> Option<usize> {
-    let headers = waiver_headers(text);
-    let n = headers.iter().filter(|&&h| h <= offset).count();
-    n.checked_sub(1)
 }
 
 #[cfg(test)]
@@ -174,13 +113,5 @@ expires = 2026-12-31
             assert!(matches!(e, Error::Config { .. }), "{e}");
             assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
         }
-    }
-
-    #[test]
-    fn finds_waiver_headers() {
-        assert_eq!(
-            waiver_headers("x = 1\n  [[waiver]]\n[[ waiver ]]\n[[other]]\n"),
-            vec![8, 19]
-        );
     }
 }

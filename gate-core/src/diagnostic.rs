@@ -6,71 +6,63 @@
 
 use serde::Serialize;
 
-/// A stable, documented diagnostic code (see docs/diagnostics.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// A stable, documented diagnostic code (see docs/diagnostics.md, generated from this list: the
+/// doc comment of each variant is its documented meaning).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Code {
-    /// A JUnit suite's `tests`/`failures`/`errors` attributes disagree with its test cases.
+    /// a JUnit suite's `failures`/`errors` attributes claim more than its test cases show. The
+    /// same fact is in `input.tests.reports[].mismatches`, and the `tests` policy denies on it
+    /// (`tests.hidden-failures`).
     JunitCountMismatch,
-    /// A file found while walking a folder is of no kind gate reads, or a file or folder there is
-    /// hidden (its name starts with `.`); it was skipped.
+    /// a file found while walking a folder is not evidence of a known kind, or not a
+    /// `.json`/`.xml`/`.sarif`/`.tap`/`.yaml`/`.yml` file, or a file or folder is hidden (its
+    /// name starts with `.`); it was skipped.
     SkippedUnknownFile,
-    /// A value gate expected was missing, so a default was used.
+    /// an expected value was missing (a CycloneDX component without a name, a Grype or Trivy
+    /// entry without a vulnerability id, a GitHub review whose user was deleted, JUnit `time`
+    /// attributes that are not durations) and a default was used.
     MissingValue,
-    /// A TAP stream's plan disagrees with its test points, or it has no plan.
+    /// a TAP stream's plan (`1..N`) announces another number of tests than it has test points,
+    /// or it has no plan. The same fact is in `input.tests.reports[].mismatches`, and the `tests`
+    /// policy denies on it (`tests.hidden-failures`).
     TapPlanMismatch,
-    /// A waiver is past its `expires` and waives nothing.
+    /// a waiver is past its `expires`: it waives nothing, and the results it matches count again
+    /// (see [waivers](waivers.md)).
     WaiverExpired,
-    /// A waiver in force matched no result.
+    /// a waiver in force matched no result; remove it if the finding is gone.
     WaiverUnused,
-    /// A waiver's `starts` is still ahead; it waives nothing yet.
+    /// a waiver's `starts` is still ahead; until then it waives nothing.
     WaiverNotYetActive,
 }
 
 impl Code {
-    /// Every code, for documentation and the uniqueness test.
-    pub const ALL: &'static [Code] = &[
-        Code::JunitCountMismatch,
-        Code::SkippedUnknownFile,
-        Code::MissingValue,
-        Code::TapPlanMismatch,
-        Code::WaiverExpired,
-        Code::WaiverUnused,
-        Code::WaiverNotYetActive,
-    ];
+    /// Every code, in documentation order.
+    pub fn all() -> impl Iterator<Item = Code> {
+        <Code as strum::IntoEnumIterator>::iter()
+    }
 
     /// The kebab-case name used in reports.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::JunitCountMismatch => "junit-count-mismatch",
-            Code::SkippedUnknownFile => "skipped-unknown-file",
-            Code::MissingValue => "missing-value",
-            Code::WaiverExpired => "waiver-expired",
-            Code::WaiverUnused => "waiver-unused",
-            Code::WaiverNotYetActive => "waiver-not-yet-active",
-            Code::TapPlanMismatch => "tap-plan-mismatch",
-        }
+        self.into()
     }
 
-    /// One sentence on what the code means.
-    pub fn description(self) -> &'static str {
-        match self {
-            Code::JunitCountMismatch => {
-                "a JUnit suite's failure/error attributes claim more than its test cases show"
-            }
-            Code::SkippedUnknownFile => {
-                "a file found while walking a folder was not evidence, or was hidden"
-            }
-            Code::MissingValue => "an expected value was missing and a default was used",
-            Code::WaiverExpired => "a waiver is past its expiry and no longer waives anything",
-            Code::WaiverUnused => "a waiver matched no result and can be removed",
-            Code::WaiverNotYetActive => {
-                "a waiver's start date is still ahead; it waives nothing yet"
-            }
-            Code::TapPlanMismatch => {
-                "a TAP stream's plan disagrees with its test points, or it has no plan"
-            }
-        }
+    /// What the code means, in one paragraph (the variant's documentation).
+    pub fn description(self) -> String {
+        crate::error::one_paragraph(strum::EnumMessage::get_documentation(&self))
     }
 }
 
@@ -109,15 +101,23 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_kebab_case() {
-        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let mut names: Vec<&str> = Code::all().map(Code::as_str).collect();
         let n = names.len();
+        assert!(n >= 7, "{names:?}");
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), n, "duplicate diagnostic code");
-        for c in Code::ALL {
+        for c in Code::all() {
             let json = serde_json::to_value(c).unwrap();
             assert_eq!(json, serde_json::Value::String(c.as_str().to_owned()));
             assert!(!c.description().is_empty());
+            assert!(
+                c.as_str()
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{}",
+                c.as_str()
+            );
         }
     }
 }

@@ -1,8 +1,18 @@
 //! Errors: the "could not evaluate" channel. Every variant ends a run with exit code 2.
 //!
-//! Non-fatal notes are [`crate::diagnostic::Diagnostic`]s; policy outcomes are report results.
+//! Each error has a stable [`ErrorCode`] (the list docs/diagnostics.md is generated from) and
+//! plain accessors ([`Error::code`], [`Error::path`], [`Error::line`], [`Error::column`],
+//! [`Error::message`]), so a program embedding gate-core can word its own message; `Display` is
+//! a plain one-line message naming the file. The [`miette::Diagnostic`] implementation is for
+//! rich rendering (the `gate` binary's). Errors of gate itself, not of its input (a worker thread
+//! that stopped, a panic in the Rego engine), are [`Error::Internal`] with a `gate::internal::`
+//! code. Non-fatal notes are [`crate::diagnostic::Diagnostic`]s; policy outcomes are report
+//! results.
 
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use strum::{EnumMessage as _, EnumProperty as _, IntoEnumIterator as _};
 
 /// Why an evidence file could not be read. Carries the position when the parser knows it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,13 +46,183 @@ impl EvidenceError {
     }
 }
 
+/// The stable code of a fatal error (exit 2), as miette renders it and docs/diagnostics.md lists
+/// it. The doc comment of each variant is its documented meaning.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+    strum::EnumProperty,
+)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// an evidence file is empty, whitespace only, compressed, not UTF-8/UTF-16, not well-formed,
+    /// nested too deeply, declares XML entities, or breaks its format's schema (the message names
+    /// the field). The message starts with `FILE:LINE:COLUMN` where known.
+    #[strum(serialize = "gate::evidence::invalid")]
+    EvidenceInvalid,
+    /// a file named on the command line is of no kind gate reads
+    #[strum(
+        serialize = "gate::evidence::unknown_kind",
+        props(
+            help = "gate reads JUnit XML, TAP, SARIF 2.1.0, Grype, Trivy, OSV-Scanner and npm audit JSON, CycloneDX JSON and XML, SPDX 2.x JSON, Sigstore bundles, DSSE envelopes, in-toto statements and approvals (GitHub, GitLab, gate-approvals); see docs/evidence.md"
+        )
+    )]
+    EvidenceUnknownKind,
+    /// a file or folder could not be read; a file is not a regular file (a FIFO, a device, a
+    /// folder where a file is expected), is larger than the limit for its kind, or is not UTF-8
+    /// where text is needed (see [files gate reads](cli.md#files-gate-reads)); a symbolic link in
+    /// a walked folder loops or leads nowhere
+    #[strum(serialize = "gate::io")]
+    Io,
+    /// a policy does not parse or compile; the message names file, line and column, and the
+    /// offending line is quoted with the column marked. Besides Rego syntax and safety, gate
+    /// refuses: recursion (`recursion: \`data.p.f\` depends on itself (data.p.f -> data.p.f)`), a
+    /// non-hermetic builtin (`http.send`, `net.lookup_ip_addr`, `uuid.rfc4122`, `rand.intn`), an
+    /// undefined function (even in a body never reached), and `deny`/`warn`/`violation` declared
+    /// as a function
+    #[strum(serialize = "gate::policy::compile")]
+    PolicyCompile,
+    /// `gate test` found no `test_*` rule, or none matching `--run`
+    #[strum(
+        serialize = "gate::policy::no_tests",
+        props(
+            help = "a test is a rule whose name starts with `test_`, e.g. in `<name>_test.rego`"
+        )
+    )]
+    PolicyNoTests,
+    /// a policy raised an error while being evaluated (conflicting values of a complete rule, a
+    /// builtin refusing its arguments, `numbers.range` larger than `--max-memory` allows); the
+    /// message names the rule or file and line
+    #[strum(serialize = "gate::policy::eval")]
+    PolicyEval,
+    /// evaluation went past `--timeout` or `--max-memory`; the message names the rules (or the
+    /// `gate test` test) being evaluated and the limit
+    #[strum(
+        serialize = "gate::policy::limit",
+        props(
+            help = "a policy that needs more may be given it with --timeout or --max-memory; one that loops over a huge range or string is likely a bug"
+        )
+    )]
+    PolicyLimit,
+    /// a `# METADATA` block is not valid YAML, has a key OPA does not know, a bad `scope` or
+    /// `custom.effective_on`, or annotates nothing; the message names file and line
+    #[strum(
+        serialize = "gate::policy::metadata",
+        props(
+            help = "METADATA is YAML in comments (OPA's annotation keys); see docs/policy-authoring.md"
+        )
+    )]
+    PolicyMetadata,
+    /// a waivers file or `gate.toml` is not valid TOML, has an unknown field or section, lacks or
+    /// blanks `code`/`subject`/`owner`/`reason`/`expires`, or has an unreadable date, an invalid
+    /// glob or a duplicate id; the message names file, line, column, the waiver and the field
+    #[strum(
+        serialize = "gate::config::invalid",
+        props(help = "see docs/waivers.md and docs/waivers.schema.json")
+    )]
+    ConfigInvalid,
+    /// a rule returned something that is neither a string nor an object with `msg`
+    #[strum(
+        serialize = "gate::policy::bad_result",
+        props(help = "a deny/warn result is a string or an object with at least `msg`")
+    )]
+    PolicyBadResult,
+    /// the policies define no `deny`, `violation` or `warn` rule
+    #[strum(serialize = "gate::policy::no_rules")]
+    PolicyNoRules,
+    /// a `-d` data document is not a readable JSON object, or repeats a key in an object (the
+    /// message names file, line and column)
+    #[strum(serialize = "gate::data::invalid")]
+    DataInvalid,
+    /// a flag's value is not acceptable (among them an `-o` path that is one of the run's inputs,
+    /// or two `-o` options naming one file), or no evidence was found
+    #[strum(serialize = "gate::usage")]
+    Usage,
+    /// internal: a worker thread of gate stopped without a result. Not a fault of the input;
+    /// the message names what was being done
+    #[strum(
+        serialize = "gate::internal::thread",
+        props(help = "this is a failure inside gate, not a fault of the input; please report it")
+    )]
+    InternalThread,
+    /// internal: the Rego engine failed (panicked) while evaluating a policy; the message names
+    /// the rule and quotes the engine's message. Often a policy can avoid the builtin call that
+    /// triggers it
+    #[strum(
+        serialize = "gate::internal::engine",
+        props(
+            help = "this is a failure inside the Rego engine, not a fault of the input; please report it with the policy that triggers it"
+        )
+    )]
+    InternalEngine,
+}
+
+impl ErrorCode {
+    /// Every code, in documentation order.
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        ErrorCode::iter()
+    }
+
+    /// The code as rendered: `gate::evidence::invalid`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// What the code means, in one paragraph (the variant's documentation).
+    pub fn description(self) -> String {
+        one_paragraph(self.get_documentation())
+    }
+
+    /// The hint shown under the error, when there is one.
+    pub fn help(self) -> Option<&'static str> {
+        self.get_str("help")
+    }
+
+    /// Whether the code is a failure of gate itself rather than of its input.
+    pub fn is_internal(self) -> bool {
+        matches!(self, ErrorCode::InternalThread | ErrorCode::InternalEngine)
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A variant's documentation (lines joined by `\n`) as one line.
+pub(crate) fn one_paragraph(doc: Option<&str>) -> String {
+    doc.unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which failure of gate itself an [`Error::Internal`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Internal {
+    /// A worker thread stopped without a result (`gate::internal::thread`).
+    ThreadStopped,
+    /// The Rego engine panicked (`gate::internal::engine`).
+    EnginePanic,
+}
+
 /// Everything that stops gate from reaching a verdict.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An evidence file could not be read, is not well-formed, or breaks its format's schema.
     #[error("{}: {}", display_location(path, problem.line, problem.column), problem.message)]
-    #[diagnostic(code(gate::evidence::invalid))]
     Evidence {
         /// The file at fault.
         path: PathBuf,
@@ -52,10 +232,6 @@ pub enum Error {
 
     /// A file named on the command line is of no kind gate reads.
     #[error("{}: unknown evidence kind: {reason}", path.display())]
-    #[diagnostic(
-        code(gate::evidence::unknown_kind),
-        help("gate reads JUnit XML, TAP, SARIF 2.1.0, Grype, Trivy, OSV-Scanner and npm audit JSON, CycloneDX JSON and XML, SPDX 2.x JSON, Sigstore bundles, DSSE envelopes, in-toto statements and approvals (GitHub, GitLab, gate-approvals); see docs/evidence.md")
-    )]
     UnknownKind {
         /// The file at fault.
         path: PathBuf,
@@ -65,13 +241,11 @@ pub enum Error {
 
     /// A file or folder could not be read at all.
     #[error("{0}")]
-    #[diagnostic(code(gate::io))]
     Io(#[from] std::io::Error),
 
     /// A file gate was given is not one it reads: not a regular file (a FIFO, a device, a
     /// folder where a file is needed), larger than the limit for its kind, or not UTF-8 text.
     #[error("{}: {}", display_location(path, problem.line, problem.column), problem.message)]
-    #[diagnostic(code(gate::io))]
     File {
         /// The file at fault.
         path: PathBuf,
@@ -81,7 +255,6 @@ pub enum Error {
 
     /// A policy file failed to parse or compile.
     #[error("policy does not compile: {message}")]
-    #[diagnostic(code(gate::policy::compile))]
     PolicyCompile {
         /// regorus' message, which names the file, line and column.
         message: String,
@@ -89,24 +262,15 @@ pub enum Error {
 
     /// A policy file failed to parse or compile at a known line and column; the policy's source
     /// rides along so the line can be quoted with a caret under the column.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    PolicyCompileAt(Box<PolicyCompileAt>),
+    #[error("policy does not compile: {0}")]
+    PolicyCompileAt(Box<PolicyAt>),
 
     /// `gate test` found no `test_*` rule to run (none at all, or none matching `--run`).
     #[error("no tests to run: {0}")]
-    #[diagnostic(
-        code(gate::policy::no_tests),
-        help("a test is a rule whose name starts with `test_`, e.g. in `<name>_test.rego`")
-    )]
     NoTests(String),
 
     /// A `# METADATA` annotation block in a policy cannot be read.
     #[error("{file}:{line}: {message}")]
-    #[diagnostic(
-        code(gate::policy::metadata),
-        help("METADATA is YAML in comments (OPA's annotation keys); see docs/policy-authoring.md")
-    )]
     PolicyMetadata {
         /// The policy file.
         file: String,
@@ -119,10 +283,6 @@ pub enum Error {
     /// A waiver file or `gate.toml` is not well-formed, breaks its schema, or a waiver lacks a
     /// required field.
     #[error("{}: {}", display_location(path, problem.line, problem.column), problem.message)]
-    #[diagnostic(
-        code(gate::config::invalid),
-        help("see docs/waivers.md and docs/waivers.schema.json")
-    )]
     Config {
         /// The file at fault.
         path: PathBuf,
@@ -132,7 +292,6 @@ pub enum Error {
 
     /// A policy raised an error while being evaluated.
     #[error("policy evaluation failed in `{rule}`: {message}")]
-    #[diagnostic(code(gate::policy::eval))]
     PolicyEval {
         /// The rule path being evaluated.
         rule: String,
@@ -143,17 +302,12 @@ pub enum Error {
     /// A policy raised an error at a known line and column while being evaluated (a function
     /// that does not exist, conflicting rule values); the policy's source rides along so the
     /// line can be quoted with a caret under the column.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    PolicyEvalAt(Box<PolicyEvalAt>),
+    #[error("policy evaluation failed: {0}")]
+    PolicyEvalAt(Box<PolicyAt>),
 
     /// Evaluating a policy went past a limit: the time limit (`--timeout`) or the memory limit
     /// (`--max-memory`).
     #[error("policy evaluation stopped in `{rule}`: {message}")]
-    #[diagnostic(
-        code(gate::policy::limit),
-        help("a policy that needs more may be given it with --timeout or --max-memory; one that loops over a huge range or string is likely a bug")
-    )]
     PolicyLimit {
         /// The rules (or the test) being evaluated.
         rule: String,
@@ -163,10 +317,6 @@ pub enum Error {
 
     /// A policy produced a result gate cannot understand.
     #[error("`{rule}` produced a result gate cannot read: {message}")]
-    #[diagnostic(
-        code(gate::policy::bad_result),
-        help("a deny/warn result is a string or an object with at least `msg`")
-    )]
     PolicyResult {
         /// The rule path.
         rule: String,
@@ -176,12 +326,10 @@ pub enum Error {
 
     /// No deny/warn/violation rule was found in the loaded policies.
     #[error("no rules to evaluate: the policies define no `deny`, `violation` or `warn` rule")]
-    #[diagnostic(code(gate::policy::no_rules))]
     NoRules,
 
     /// A data document (`-d`) could not be read.
     #[error("{}: {}", display_location(path, problem.line, problem.column), problem.message)]
-    #[diagnostic(code(gate::data::invalid))]
     Data {
         /// The data file.
         path: PathBuf,
@@ -191,8 +339,138 @@ pub enum Error {
 
     /// A command-line or configuration value is not acceptable.
     #[error("{0}")]
-    #[diagnostic(code(gate::usage))]
     Usage(String),
+
+    /// gate itself failed, not its input: a worker thread stopped without a result, or the Rego
+    /// engine panicked. Still exit 2 (no verdict); worth a bug report.
+    #[error("{during}: {message}")]
+    Internal {
+        /// Which failure.
+        kind: Internal,
+        /// What gate was doing (`policy evaluation failed in `data.p.deny``).
+        during: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The stable code (see docs/diagnostics.md).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Evidence { .. } => ErrorCode::EvidenceInvalid,
+            Error::UnknownKind { .. } => ErrorCode::EvidenceUnknownKind,
+            Error::Io(_) | Error::File { .. } => ErrorCode::Io,
+            Error::PolicyCompile { .. } | Error::PolicyCompileAt(_) => ErrorCode::PolicyCompile,
+            Error::NoTests(_) => ErrorCode::PolicyNoTests,
+            Error::PolicyMetadata { .. } => ErrorCode::PolicyMetadata,
+            Error::Config { .. } => ErrorCode::ConfigInvalid,
+            Error::PolicyEval { .. } | Error::PolicyEvalAt(_) => ErrorCode::PolicyEval,
+            Error::PolicyLimit { .. } => ErrorCode::PolicyLimit,
+            Error::PolicyResult { .. } => ErrorCode::PolicyBadResult,
+            Error::NoRules => ErrorCode::PolicyNoRules,
+            Error::Data { .. } => ErrorCode::DataInvalid,
+            Error::Usage(_) => ErrorCode::Usage,
+            Error::Internal { kind, .. } => match kind {
+                Internal::ThreadStopped => ErrorCode::InternalThread,
+                Internal::EnginePanic => ErrorCode::InternalEngine,
+            },
+        }
+    }
+
+    /// Whether this is a failure of gate itself rather than of its input.
+    pub fn is_internal(&self) -> bool {
+        self.code().is_internal()
+    }
+
+    /// The file at fault, when the error is about one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Evidence { path, .. }
+            | Error::UnknownKind { path, .. }
+            | Error::File { path, .. }
+            | Error::Config { path, .. }
+            | Error::Data { path, .. } => Some(path),
+            Error::PolicyMetadata { file, .. } => Some(Path::new(file)),
+            Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(Path::new(&at.file)),
+            _ => None,
+        }
+    }
+
+    /// The 1-based line in [`Error::path`], when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Evidence { problem, .. }
+            | Error::File { problem, .. }
+            | Error::Config { problem, .. }
+            | Error::Data { problem, .. } => problem.line,
+            Error::PolicyMetadata { line, .. } => Some(*line),
+            Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at.line),
+            _ => None,
+        }
+    }
+
+    /// The 1-based column in [`Error::path`], when known.
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            Error::Evidence { problem, .. }
+            | Error::File { problem, .. }
+            | Error::Config { problem, .. }
+            | Error::Data { problem, .. } => problem.column,
+            Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at.column),
+            _ => None,
+        }
+    }
+
+    /// What is wrong, without the file and position that [`Error::path`], [`Error::line`] and
+    /// [`Error::column`] give; for an error about no file, the whole message.
+    pub fn message(&self) -> Cow<'_, str> {
+        match self {
+            Error::Evidence { problem, .. }
+            | Error::File { problem, .. }
+            | Error::Config { problem, .. }
+            | Error::Data { problem, .. } => Cow::Borrowed(&problem.message),
+            Error::UnknownKind { reason, .. } => {
+                Cow::Owned(format!("unknown evidence kind: {reason}"))
+            }
+            Error::PolicyMetadata { message, .. } => Cow::Borrowed(message),
+            Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Cow::Borrowed(&at.message),
+            other => Cow::Owned(other.to_string()),
+        }
+    }
+
+    fn located(&self) -> Option<&PolicyAt> {
+        match self {
+            Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at),
+            _ => None,
+        }
+    }
+}
+
+/// Rich rendering: the code and help come from [`ErrorCode`], a policy error at a known place
+/// quotes its line.
+impl miette::Diagnostic for Error {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code().as_str()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.code()
+            .help()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.located()
+            .map(|at| &at.source_code as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let at = self.located()?;
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(at.message.clone()), at.span),
+        )))
+    }
 }
 
 fn display_location(path: &std::path::Path, line: Option<usize>, column: Option<usize>) -> String {
@@ -203,11 +481,10 @@ fn display_location(path: &std::path::Path, line: Option<usize>, column: Option<
     }
 }
 
-/// A policy compile error at a known place in a policy file (see [`Error::PolicyCompileAt`]).
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("policy does not compile: {file}:{line}:{column}: {message}")]
-#[diagnostic(code(gate::policy::compile))]
-pub struct PolicyCompileAt {
+/// A policy error at a known place in a policy file ([`Error::PolicyCompileAt`],
+/// [`Error::PolicyEvalAt`]): `FILE:LINE:COLUMN: MESSAGE`.
+#[derive(Debug)]
+pub struct PolicyAt {
     /// The policy file.
     pub file: String,
     /// 1-based line.
@@ -217,30 +494,235 @@ pub struct PolicyCompileAt {
     /// What is wrong, without the source excerpt.
     pub message: String,
     /// The policy's text, named by its path.
-    #[source_code]
     pub source_code: miette::NamedSource<String>,
     /// Where in it.
-    #[label("{message}")]
     pub span: miette::SourceSpan,
 }
 
-/// A policy evaluation error at a known place in a policy file (see [`Error::PolicyEvalAt`]).
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("policy evaluation failed: {file}:{line}:{column}: {message}")]
-#[diagnostic(code(gate::policy::eval))]
-pub struct PolicyEvalAt {
-    /// The policy file.
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// What is wrong, without the source excerpt.
-    pub message: String,
-    /// The policy's text, named by its path.
-    #[source_code]
-    pub source_code: miette::NamedSource<String>,
-    /// Where in it.
-    #[label("{message}")]
-    pub span: miette::SourceSpan,
+impl std::fmt::Display for PolicyAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem() -> EvidenceError {
+        EvidenceError::at("bad", 3, 7)
+    }
+
+    fn at() -> Box<PolicyAt> {
+        Box::new(PolicyAt {
+            file: "p.rego".into(),
+            line: 2,
+            column: 5,
+            message: "m".into(),
+            source_code: miette::NamedSource::new("p.rego", "package p\nx := y\n".to_owned()),
+            span: (14, 1).into(),
+        })
+    }
+
+    /// One error of every variant. The match in `variant` has no wildcard, so a new variant
+    /// does not compile until it is added here, and so to the checks below.
+    fn samples() -> Vec<Error> {
+        let path = || PathBuf::from("f.json");
+        let s = |x: &str| x.to_owned();
+        vec![
+            Error::Evidence {
+                path: path(),
+                problem: problem(),
+            },
+            Error::UnknownKind {
+                path: path(),
+                reason: s("r"),
+            },
+            Error::Io(std::io::Error::other("x")),
+            Error::File {
+                path: path(),
+                problem: problem(),
+            },
+            Error::PolicyCompile { message: s("m") },
+            Error::PolicyCompileAt(at()),
+            Error::NoTests(s("m")),
+            Error::PolicyMetadata {
+                file: s("p.rego"),
+                line: 4,
+                message: s("m"),
+            },
+            Error::Config {
+                path: path(),
+                problem: problem(),
+            },
+            Error::PolicyEval {
+                rule: s("r"),
+                message: s("m"),
+            },
+            Error::PolicyEvalAt(at()),
+            Error::PolicyLimit {
+                rule: s("r"),
+                message: s("m"),
+            },
+            Error::PolicyResult {
+                rule: s("r"),
+                message: s("m"),
+            },
+            Error::NoRules,
+            Error::Data {
+                path: path(),
+                problem: problem(),
+            },
+            Error::Usage(s("m")),
+            Error::Internal {
+                kind: Internal::ThreadStopped,
+                during: s("d"),
+                message: s("m"),
+            },
+            Error::Internal {
+                kind: Internal::EnginePanic,
+                during: s("d"),
+                message: s("m"),
+            },
+        ]
+    }
+
+    fn variant(e: &Error) -> &'static str {
+        match e {
+            Error::Evidence { .. } => "Evidence",
+            Error::UnknownKind { .. } => "UnknownKind",
+            Error::Io(_) => "Io",
+            Error::File { .. } => "File",
+            Error::PolicyCompile { .. } => "PolicyCompile",
+            Error::PolicyCompileAt(_) => "PolicyCompileAt",
+            Error::NoTests(_) => "NoTests",
+            Error::PolicyMetadata { .. } => "PolicyMetadata",
+            Error::Config { .. } => "Config",
+            Error::PolicyEval { .. } => "PolicyEval",
+            Error::PolicyEvalAt(_) => "PolicyEvalAt",
+            Error::PolicyLimit { .. } => "PolicyLimit",
+            Error::PolicyResult { .. } => "PolicyResult",
+            Error::NoRules => "NoRules",
+            Error::Data { .. } => "Data",
+            Error::Usage(_) => "Usage",
+            Error::Internal {
+                kind: Internal::ThreadStopped,
+                ..
+            } => "Internal::ThreadStopped",
+            Error::Internal {
+                kind: Internal::EnginePanic,
+                ..
+            } => "Internal::EnginePanic",
+        }
+    }
+
+    #[test]
+    fn every_variant_maps_to_a_listed_code_and_every_code_is_used() {
+        let samples = samples();
+        let mut seen: Vec<&str> = samples.iter().map(variant).collect();
+        seen.sort_unstable();
+        let n = seen.len();
+        seen.dedup();
+        assert_eq!(seen.len(), n, "a variant is sampled twice");
+        let listed: Vec<ErrorCode> = ErrorCode::all().collect();
+        for e in &samples {
+            let code = e.code();
+            assert!(listed.contains(&code), "{} -> {code}", variant(e));
+            let rendered = miette::Diagnostic::code(e).map(|c| c.to_string());
+            assert_eq!(rendered.as_deref(), Some(code.as_str()), "{}", variant(e));
+            assert_eq!(
+                miette::Diagnostic::help(e)
+                    .map(|h| h.to_string())
+                    .as_deref(),
+                code.help()
+            );
+            assert_eq!(
+                e.is_internal(),
+                variant(e).starts_with("Internal"),
+                "{}",
+                variant(e)
+            );
+        }
+        for code in listed {
+            assert!(
+                samples.iter().any(|e| e.code() == code),
+                "{code} is listed but no error has it"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_namespaced_and_described() {
+        let mut names: Vec<&str> = ErrorCode::all().map(ErrorCode::as_str).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "duplicate error code");
+        for c in ErrorCode::all() {
+            let name = c.as_str();
+            assert!(name.starts_with("gate::"), "{name}");
+            assert!(
+                name.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == ':' || ch == '_'),
+                "{name}"
+            );
+            assert_eq!(
+                c.is_internal(),
+                name.starts_with("gate::internal::"),
+                "{name}"
+            );
+            assert!(!c.description().is_empty(), "{name} has no description");
+            assert!(!c.description().contains('\n'), "{name}");
+        }
+    }
+
+    #[test]
+    fn accessors_give_the_file_position_and_bare_message() {
+        let e = Error::Evidence {
+            path: PathBuf::from("dir/r.xml"),
+            problem: problem(),
+        };
+        assert_eq!(e.to_string(), "dir/r.xml:3:7: bad");
+        assert_eq!(e.path(), Some(Path::new("dir/r.xml")));
+        assert_eq!((e.line(), e.column()), (Some(3), Some(7)));
+        assert_eq!(e.message(), "bad");
+        assert_eq!(e.code(), ErrorCode::EvidenceInvalid);
+
+        let e = Error::PolicyEvalAt(at());
+        assert_eq!(e.to_string(), "policy evaluation failed: p.rego:2:5: m");
+        assert_eq!(
+            (e.path(), e.line(), e.column()),
+            (Some(Path::new("p.rego")), Some(2), Some(5))
+        );
+        assert_eq!(e.message(), "m");
+        assert!(miette::Diagnostic::source_code(&e).is_some());
+        let labels: Vec<_> = miette::Diagnostic::labels(&e).unwrap().collect();
+        assert_eq!(labels[0].label(), Some("m"));
+        assert_eq!(labels[0].offset(), 14);
+
+        let e = Error::Internal {
+            kind: Internal::EnginePanic,
+            during: "policy evaluation failed in `data.p.deny`".into(),
+            message: "the Rego engine failed: boom".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "policy evaluation failed in `data.p.deny`: the Rego engine failed: boom"
+        );
+        assert_eq!(
+            (e.path(), e.line(), e.code()),
+            (None, None, ErrorCode::InternalEngine)
+        );
+        assert!(e.is_internal());
+    }
+
+    #[test]
+    fn errors_are_plain_std_errors_that_cross_threads() {
+        fn std_error<E: std::error::Error + Send + Sync + 'static>() {}
+        std_error::<Error>();
+    }
 }

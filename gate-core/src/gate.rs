@@ -441,7 +441,7 @@ impl Gate {
 
         let mut results = report::decisions_with(raw, &self.meta, Some(now));
         let (waiver_outcomes, waiver_notes) =
-            crate::waiver::apply(&mut results, &self.waivers, now);
+            report::apply_waivers(&mut results, &self.waivers, now);
         let (verdict, summary) = report::verdict(&results, self.rules().len(), self.fail_on);
         let mut diagnostics = collected.diagnostics;
         diagnostics.extend(waiver_notes);

@@ -17,10 +17,11 @@ pub mod license;
 pub mod policy;
 pub mod report;
 pub mod severity;
+pub(crate) mod source;
 pub mod verify;
 pub mod waiver;
 
 pub use check::parse_now;
-pub use error::{Error, EvidenceError};
+pub use error::{Error, ErrorCode, EvidenceError};
 pub use gate::{EvidenceSource, Gate, GateBuilder};
 pub use report::{FailOn, Report, ResultEntry, Verdict};

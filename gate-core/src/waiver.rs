@@ -17,10 +17,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::config::{parse_toml, read_text, waiver_headers};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::evidence::text::line_col;
-use crate::report::ResultEntry;
 use crate::{Error, EvidenceError};
 
 /// A waivers file: `[[waiver]]` tables and nothing else.
@@ -145,24 +143,17 @@ impl Waiver {
 /// Read and validate a waivers file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, Error> {
     let text = read_text(path)?;
-    let file: WaiverFile = parse_toml(path, &text)?;
+    let file: WaiverFile = crate::source::toml::parse(path, &text, "waiver")?;
     validate(path, &text, file.waiver)
 }
 
-/// `N` or `N (`ID`)` for the 0-based `index`-th `[[waiver]]` table of `text`.
-pub(crate) fn label(text: &str, index: usize) -> String {
-    let id = text.parse::<toml::Table>().ok().and_then(|t| {
-        t.get("waiver")?
-            .as_array()?
-            .get(index)?
-            .get("id")?
-            .as_str()
-            .map(str::to_owned)
-    });
-    match id {
-        Some(id) => format!("{} (`{id}`)", index + 1),
-        None => (index + 1).to_string(),
-    }
+/// A waivers file's or `gate.toml`'s text; a file that is not UTF-8 is an error naming it.
+pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = crate::files::read(path, crate::files::Input::Config)?;
+    String::from_utf8(bytes).map_err(|e| Error::Config {
+        path: path.to_owned(),
+        problem: EvidenceError::new(format!("not UTF-8 text: {e}")),
+    })
 }
 
 /// Check every waiver of one file: required fields not blank, dates readable, `starts` before
@@ -173,7 +164,7 @@ pub(crate) fn validate(
     specs: Vec<WaiverSpec>,
 ) -> Result<Vec<Waiver>, Error> {
     let file = crate::evidence::evidence_id(path);
-    let headers = waiver_headers(text);
+    let headers = crate::source::toml::headers(text, "waiver");
     let mut out: Vec<Waiver> = Vec::new();
     for (n, spec) in specs.into_iter().enumerate() {
         let name = match &spec.id {
@@ -344,19 +335,51 @@ pub struct WaiverOutcome {
     pub matched: usize,
 }
 
-/// Mark the results `waivers` waive (the first waiver in force that matches, in file order) and
-/// report what became of every waiver, with a diagnostic for each one that is expired, unused or
-/// not yet active.
-pub fn apply(
-    results: &mut [ResultEntry],
+/// One result as waivers see it: the rule code and the subject it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject<'a> {
+    /// The result's rule code (`vulnerabilities.fixable`).
+    pub code: &'a str,
+    /// What the result is about (`CVE-2021-44228@pkg:maven/...`).
+    pub subject: &'a str,
+}
+
+/// What the waivers say about one result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// The first waiver in force (in file order) that matches it.
+    pub waived_by: Option<WaivedBy>,
+    /// The first expired waiver that matches it, when no waiver in force does: the result
+    /// counts again, and says which waiver lapsed when.
+    pub waiver_expired: Option<WaivedBy>,
+}
+
+/// The outcome of [`apply`].
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    /// One entry per subject, in order.
+    pub marks: Vec<Marks>,
+    /// What became of every waiver, in order.
+    pub outcomes: Vec<WaiverOutcome>,
+    /// A note for each waiver that is expired, unused or not yet active.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Match `subjects` against `waivers` at `now`: for each subject, the first waiver in force that
+/// matches it (in file order), else the first expired one; and what became of every waiver, with
+/// a diagnostic for each one that is expired, unused or not yet active.
+pub fn apply<'a>(
+    subjects: impl IntoIterator<Item = Subject<'a>>,
     waivers: &[Waiver],
     now: DateTime<Utc>,
-) -> (Vec<WaiverOutcome>, Vec<Diagnostic>) {
+) -> Applied {
     let states: Vec<WaiverStatus> = waivers.iter().map(|w| w.state(now)).collect();
     let mut matched = vec![0usize; waivers.len()];
-    for r in results.iter_mut() {
+    let mut marks = Vec::new();
+    for r in subjects {
+        let mut mark = Marks::default();
         for (i, w) in waivers.iter().enumerate() {
-            if !w.matches(&r.code, &r.subject) {
+            if !w.matches(r.code, r.subject) {
                 continue;
             }
             if let Some(m) = matched.get_mut(i) {
@@ -370,18 +393,19 @@ pub fn apply(
                 expires: w.expires.clone(),
             };
             match states.get(i) {
-                Some(WaiverStatus::Active) if r.waived_by.is_none() => r.waived_by = Some(marker()),
-                Some(WaiverStatus::Expired) if r.waiver_expired.is_none() => {
-                    r.waiver_expired = Some(marker());
+                Some(WaiverStatus::Active) if mark.waived_by.is_none() => {
+                    mark.waived_by = Some(marker());
+                }
+                Some(WaiverStatus::Expired) if mark.waiver_expired.is_none() => {
+                    mark.waiver_expired = Some(marker());
                 }
                 _ => {}
             }
         }
-    }
-    for r in results.iter_mut() {
-        if r.waived_by.is_some() {
-            r.waiver_expired = None;
+        if mark.waived_by.is_some() {
+            mark.waiver_expired = None;
         }
+        marks.push(mark);
     }
     let mut outcomes = Vec::new();
     let mut notes = Vec::new();
@@ -445,7 +469,11 @@ pub fn apply(
             matched: n,
         });
     }
-    (outcomes, notes)
+    Applied {
+        marks,
+        outcomes,
+        notes,
+    }
 }
 
 /// Refuse an id used by two waivers of different files (each file is checked when read).
@@ -471,11 +499,10 @@ pub fn ensure_unique_ids(waivers: &[Waiver]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::RuleLevel;
 
     fn parse(text: &str) -> Result<Vec<Waiver>, Error> {
         let path = Path::new("waivers.toml");
-        let file: WaiverFile = parse_toml(path, text)?;
+        let file: WaiverFile = crate::source::toml::parse(path, text, "waiver")?;
         validate(path, text, file.waiver)
     }
 
@@ -483,21 +510,8 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
-    fn result(code: &str, subject: &str) -> ResultEntry {
-        ResultEntry {
-            level: RuleLevel::Deny,
-            code: code.into(),
-            subject: subject.into(),
-            rule: "gate.p.deny".into(),
-            message: "m".into(),
-            severity: None,
-            title: None,
-            remediation: None,
-            evidence: vec![],
-            effective_on: None,
-            waived_by: None,
-            waiver_expired: None,
-        }
+    fn result<'a>(code: &'a str, subject: &'a str) -> Subject<'a> {
+        Subject { code, subject }
     }
 
     const LOG4J: &str = r#"
@@ -534,11 +548,15 @@ starts = 2026-11-30
         assert!(w[1].matches("tests.failed", "a::b"));
         assert!(!w[1].matches("tests.failed", "a::bc"));
 
-        let mut rs = vec![
+        let rs = [
             result("vulnerabilities.fixable", subject),
             result("tests.failed", "a::b"),
         ];
-        let (out, notes) = apply(&mut rs, &w, at("2026-12-31T23:59:59Z"));
+        let Applied {
+            marks: rs,
+            outcomes: out,
+            notes,
+        } = apply(rs, &w, at("2026-12-31T23:59:59Z"));
         assert_eq!(rs[0].waived_by.as_ref().unwrap().id, "W-7");
         assert!(rs[1].waived_by.is_none());
         assert!(rs[0].waiver_expired.is_none());
@@ -548,8 +566,15 @@ starts = 2026-11-30
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, Code::WaiverExpired);
 
-        let mut rs = vec![result("vulnerabilities.fixable", subject)];
-        let (out, notes) = apply(&mut rs, &w, at("2027-01-01T00:00:00Z"));
+        let Applied {
+            marks: rs,
+            outcomes: out,
+            notes,
+        } = apply(
+            [result("vulnerabilities.fixable", subject)],
+            &w,
+            at("2027-01-01T00:00:00Z"),
+        );
         assert!(rs[0].waived_by.is_none());
         assert_eq!((out[0].status, out[0].matched), (WaiverStatus::Expired, 1));
         assert_eq!(rs[0].waiver_expired.as_ref().unwrap().expires, "2026-12-31");
@@ -563,16 +588,23 @@ starts = 2026-11-30
     #[test]
     fn a_waiver_before_its_start_or_matching_nothing_waives_nothing() {
         let w = parse(LOG4J).unwrap();
-        let mut rs = vec![result("tests.failed", "a::b")];
-        let (out, notes) = apply(&mut rs, &w, at("2026-11-29T12:00:00Z"));
-        assert!(rs[0].waived_by.is_none());
+        let rs = [result("tests.failed", "a::b")];
+        let Applied {
+            marks,
+            outcomes: out,
+            notes,
+        } = apply(rs, &w, at("2026-11-29T12:00:00Z"));
+        assert!(marks[0].waived_by.is_none());
         assert_eq!(out[0].status, WaiverStatus::Unused);
         assert_eq!(out[1].status, WaiverStatus::NotYetActive);
         let codes: Vec<Code> = notes.iter().map(|n| n.code).collect();
         assert_eq!(codes, vec![Code::WaiverUnused, Code::WaiverNotYetActive]);
-        let (out, _) = apply(&mut rs, &w, at("2026-11-30T00:00:00Z"));
-        assert_eq!(out[1].status, WaiverStatus::Active);
-        assert_eq!(rs[0].waived_by.as_ref().unwrap().owner, "qa@example.com");
+        let applied = apply(rs, &w, at("2026-11-30T00:00:00Z"));
+        assert_eq!(applied.outcomes[1].status, WaiverStatus::Active);
+        assert_eq!(
+            applied.marks[0].waived_by.as_ref().unwrap().owner,
+            "qa@example.com"
+        );
     }
 
     #[test]

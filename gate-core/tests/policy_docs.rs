@@ -346,3 +346,98 @@ fn policy_docs_rule_heads_are_found() {
         rule_heads("deny contains r if {\n\twarn := 1\n}\nwarn contains x if x\nviolation[x] {\n");
     assert_eq!(heads, [(1, "deny"), (4, "warn"), (5, "violation")]);
 }
+
+/// One table row per code: `| `code` | description |`.
+fn code_table(header: &str, rows: impl Iterator<Item = (&'static str, String)>) -> String {
+    let mut s = format!("{header}\n|---|---|\n");
+    for (code, description) in rows {
+        writeln!(s, "| `{code}` | {description} |").unwrap();
+    }
+    s
+}
+
+/// Replace what lies between `<!-- NAME:begin -->` and `<!-- NAME:end -->` with `body`.
+fn splice(text: &str, name: &str, body: &str) -> String {
+    let (start, end) = (
+        format!("<!-- {name}:begin -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (Some(a), Some(b)) = (text.find(&start), text.find(&end)) else {
+        panic!("docs/diagnostics.md lacks the {name} markers");
+    };
+    format!("{}{body}{}", &text[..a + start.len()], &text[b..])
+}
+
+/// docs/diagnostics.md: its two code tables are generated from `diagnostic::Code` and
+/// `ErrorCode` (each code's doc comment is its description), so the documented codes are exactly
+/// the codes gate gives. Regenerate with `UPDATE_DOCS=1 cargo test -p gate-core --test
+/// policy_docs`.
+#[test]
+fn diagnostics_doc_lists_exactly_the_codes() {
+    use gate_core::diagnostic::Code;
+    use gate_core::ErrorCode;
+
+    let path = root().join("docs/diagnostics.md");
+    let have = fs_err::read_to_string(&path).unwrap();
+    let notes = code_table(
+        "| code | meaning |",
+        Code::all().map(|c| (c.as_str(), c.description())),
+    );
+    let errors = code_table(
+        "| code | when |",
+        ErrorCode::all().map(|c| (c.as_str(), c.description())),
+    );
+    let want = splice(
+        &splice(&have, "diagnostic-codes", &notes),
+        "error-codes",
+        &errors,
+    );
+    if want != have && std::env::var_os("UPDATE_DOCS").is_some() {
+        fs_err::write(&path, &want).unwrap();
+        return;
+    }
+    assert!(
+        want == have,
+        "docs/diagnostics.md is stale: run UPDATE_DOCS=1 cargo test -p gate-core --test policy_docs"
+    );
+}
+
+/// Every `gate::…` error code the user docs name is one gate gives (a renamed or removed code
+/// cannot linger in an example or a table).
+#[test]
+fn docs_name_only_listed_error_codes() {
+    let listed: BTreeSet<&str> = gate_core::ErrorCode::all()
+        .map(gate_core::ErrorCode::as_str)
+        .collect();
+    let mut unknown = Vec::new();
+    let mut found = 0;
+    for entry in walkdir::WalkDir::new(root().join("docs")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = fs_err::read_to_string(entry.path()).unwrap();
+        for (i, _) in text.match_indices("gate::") {
+            let code: String = text[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == ':' || *c == '_')
+                .collect();
+            found += 1;
+            // `gate::internal::` names a family: some code must start with it.
+            let known = if code.ends_with("::") {
+                listed.iter().any(|c| c.starts_with(code.as_str()))
+            } else {
+                listed.contains(code.as_str())
+            };
+            if !known {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                unknown.push(format!("{name}: {code}"));
+            }
+        }
+    }
+    assert!(found >= listed.len(), "only {found} codes found in docs/");
+    assert!(
+        unknown.is_empty(),
+        "docs name unknown error codes: {unknown:?}"
+    );
+}

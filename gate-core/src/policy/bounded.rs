@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use regorus::Value;
 
+use crate::error::Internal;
 use crate::Error;
 
 /// Stack of each evaluation thread. Recursion is refused before evaluation (see `analysis`), so
@@ -148,10 +149,7 @@ pub(crate) fn evaluate_all(
         .map(|(v, (label, _))| match v {
             Some(v) => v,
             None if failed => Ok(Value::Undefined),
-            None => Err(Error::PolicyEval {
-                rule: label.clone(),
-                message: "the evaluation thread stopped without a result".to_owned(),
-            }),
+            None => Err(thread_stopped(label)),
         })
         .collect())
 }
@@ -178,10 +176,16 @@ pub(crate) fn evaluate_one<T: Send + 'static>(
     match rx.recv_timeout((deadline + GRACE).saturating_duration_since(Instant::now())) {
         Ok(done) => Ok(done),
         Err(mpsc::RecvTimeoutError::Timeout) => Err(time_limit(label, limits.timeout)),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::PolicyEval {
-            rule: label.to_owned(),
-            message: "the evaluation thread stopped without a result".to_owned(),
-        }),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(thread_stopped(label)),
+    }
+}
+
+/// The evaluation thread ended without sending a result: gate's failure, not the policy's.
+fn thread_stopped(label: &str) -> Error {
+    Error::Internal {
+        kind: Internal::ThreadStopped,
+        during: format!("policy evaluation failed in `{label}`"),
+        message: "the evaluation thread stopped without a result".to_owned(),
     }
 }
 
@@ -221,8 +225,9 @@ fn guarded<T>(
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "no message".to_owned());
-            Err(Error::PolicyEval {
-                rule: label.to_owned(),
+            Err(Error::Internal {
+                kind: Internal::EnginePanic,
+                during: format!("policy evaluation failed in `{label}`"),
                 message: format!("the Rego engine failed: {what}"),
             })
         }

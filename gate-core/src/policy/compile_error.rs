@@ -8,7 +8,7 @@
 use miette::{NamedSource, SourceSpan};
 
 use super::PolicyFile;
-use crate::error::{PolicyCompileAt, PolicyEvalAt};
+use crate::error::PolicyAt;
 use crate::Error;
 
 /// A position regorus reported, and the message without its source excerpt.
@@ -148,7 +148,7 @@ pub(crate) fn compile_error(files: &[PolicyFile], err: impl std::fmt::Display) -
         };
     };
     match resolve(files, found) {
-        Ok(r) => Error::PolicyCompileAt(Box::new(PolicyCompileAt {
+        Ok(r) => Error::PolicyCompileAt(Box::new(PolicyAt {
             file: r.found.file,
             line: r.found.line,
             column: r.column,
@@ -177,7 +177,7 @@ pub(crate) fn eval_error(files: &[PolicyFile], rule: &str, err: impl std::fmt::D
         return plain(text.trim().to_owned());
     };
     match resolve(files, found) {
-        Ok(r) => Error::PolicyEvalAt(Box::new(PolicyEvalAt {
+        Ok(r) => Error::PolicyEvalAt(Box::new(PolicyAt {
             file: r.found.file,
             line: r.found.line,
             column: r.column,
@@ -241,7 +241,7 @@ mod tests {
         let Error::PolicyCompileAt(at) = e else {
             panic!("{e:?}")
         };
-        let PolicyCompileAt {
+        let PolicyAt {
             file,
             line,
             column,

@@ -184,7 +184,7 @@ pub fn run(set: &PolicySet, opts: &TestOptions) -> Result<TestRun, Error> {
                 )),
             ),
             Err(e @ Error::PolicyLimit { .. }) => return Err(e),
-            Err(Error::PolicyEval { message, .. }) => {
+            Err(Error::PolicyEval { message, .. } | Error::Internal { message, .. }) => {
                 (TestStatus::Error, Some(message.trim().to_owned()))
             }
             Err(e) => (TestStatus::Error, Some(e.to_string())),
@@ -482,6 +482,37 @@ mod tests {
         );
         assert_eq!(r.tests.len(), 3, "a test with two bodies is one test");
         assert_eq!(r.tests[0].status, TestStatus::Fail);
+    }
+
+    /// A panic inside the Rego engine (regorus' `sprintf` on a non-ASCII width digit) is an
+    /// internal error; in `gate test` it is that test's error with the engine's message, as
+    /// before internal errors had their own variant.
+    #[test]
+    fn an_engine_panic_in_a_test_is_that_tests_error() {
+        let s = set(&[(
+            "k_test.rego",
+            "package k_test
+
+test_panics if { sprintf(\"%\u{0663}d\", [1]) == \"1\" }
+
+             test_fine if { true }
+",
+        )]);
+        let r = run(&s, &opts()).unwrap();
+        let t = r
+            .tests
+            .iter()
+            .find(|t| t.name == "data.k_test.test_panics")
+            .unwrap();
+        assert_eq!(t.status, TestStatus::Error, "{t:?}");
+        assert!(
+            t.message
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("the Rego engine failed:"),
+            "{t:?}"
+        );
+        assert_eq!(r.summary.passed, 1);
     }
 
     #[test]

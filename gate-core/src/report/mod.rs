@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::input::EvidenceInfo;
 use crate::policy::metadata::MetaIndex;
 use crate::policy::{RawResult, RuleLevel};
-use crate::waiver::{WaivedBy, WaiverOutcome};
+use crate::waiver::{self, WaivedBy, Waiver, WaiverOutcome};
 
 /// Version of the report's JSON shape.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -192,6 +192,33 @@ pub fn decisions_with(
     out
 }
 
+/// Mark the results `waivers` waive (the first waiver in force that matches, in file order; else
+/// the first expired one, so the result says which waiver lapsed) and report what became of every
+/// waiver, with a diagnostic for each one that is expired, unused or not yet active.
+pub fn apply_waivers(
+    results: &mut [ResultEntry],
+    waivers: &[Waiver],
+    now: chrono::DateTime<chrono::Utc>,
+) -> (Vec<WaiverOutcome>, Vec<Diagnostic>) {
+    let subjects = results.iter().map(|r| waiver::Subject {
+        code: &r.code,
+        subject: &r.subject,
+    });
+    let applied = waiver::apply(subjects, waivers, now);
+    for (r, m) in results.iter_mut().zip(applied.marks) {
+        if r.waived_by.is_none() {
+            r.waived_by = m.waived_by;
+        }
+        if r.waiver_expired.is_none() {
+            r.waiver_expired = m.waiver_expired;
+        }
+        if r.waived_by.is_some() {
+            r.waiver_expired = None;
+        }
+    }
+    (applied.outcomes, applied.notes)
+}
+
 /// The verdict and summary for a set of decisions.
 pub fn verdict(
     results: &[ResultEntry],
@@ -243,6 +270,42 @@ mod tests {
         ]);
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].level, RuleLevel::Deny);
+    }
+
+    #[test]
+    fn waivers_mark_results_and_an_active_waiver_hides_an_expired_one() {
+        let text = "[[waiver]]\nid = \"OLD\"\ncode = \"a\"\nsubject = \"*\"\nowner = \"o\"\n\
+                    reason = \"r\"\nexpires = 2020-01-01\n\n[[waiver]]\nid = \"NEW\"\ncode = \"a\"\n\
+                    subject = \"x\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2030-01-01\n";
+        let path = std::path::Path::new("w.toml");
+        let file: waiver::WaiverFile = crate::source::toml::parse(path, text, "waiver").unwrap();
+        let waivers = waiver::validate(path, text, file.waiver).unwrap();
+        let mut d = decisions(vec![
+            raw(RuleLevel::Deny, "a", "x"),
+            raw(RuleLevel::Deny, "a", "y"),
+            raw(RuleLevel::Deny, "b", "x"),
+        ]);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let (outcomes, notes) = apply_waivers(&mut d, &waivers, now);
+        let id = |w: &Option<WaivedBy>| w.as_ref().map(|w| w.id.clone());
+        let marks: Vec<_> = d
+            .iter()
+            .map(|r| (id(&r.waived_by), id(&r.waiver_expired)))
+            .collect();
+        assert_eq!(
+            marks,
+            vec![
+                (Some("NEW".into()), None),
+                (None, Some("OLD".into())),
+                (None, None)
+            ]
+        );
+        assert_eq!((outcomes[0].matched, outcomes[1].matched), (2, 1));
+        assert_eq!(notes.len(), 1);
+        let (v, s) = verdict(&d, 1, FailOn::Deny);
+        assert_eq!((v, s.deny, s.waived), (Verdict::Fail, 2, 1));
     }
 
     #[test]

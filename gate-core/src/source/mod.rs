@@ -1,0 +1,3 @@
+//! The bottom layer: reading source text (TOML here) with positioned errors; imports nothing above it.
+
+pub(crate) mod toml;
