@@ -16,6 +16,7 @@ pub mod license;
 pub mod policy;
 pub mod report;
 pub mod severity;
+pub mod source;
 pub mod verify;
 pub mod waiver;
 

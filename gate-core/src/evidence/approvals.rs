@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{json, locate, Facts, Parsed};
+use super::{Facts, Parsed};
 use crate::input::{Approval, Change, Decision, Producer, Source};
+use crate::source::json;
+use crate::source::locate;
 use crate::EvidenceError;
 
 /// The format version this build reads.
@@ -233,7 +235,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
 }
 
 fn parse_yaml(text: &str) -> Result<Document, EvidenceError> {
-    super::yaml::check_depth(text)?;
+    crate::source::yaml::check_depth(text)?;
     let de = yaml_serde::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Document>(de).map_err(|e| {
         let path = e.path().to_string();

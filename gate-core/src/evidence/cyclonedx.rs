@@ -28,9 +28,10 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{json, sbom_graph, Facts, Parsed};
+use super::{sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Dependency, Producer, Source, VexStatement};
+use crate::source::json;
 use crate::EvidenceError;
 
 /// Spec versions gate knows. Unknown ones are refused.

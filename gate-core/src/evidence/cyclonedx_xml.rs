@@ -19,10 +19,10 @@
 use std::collections::BTreeMap;
 
 use super::cyclonedx::KNOWN_SPEC_VERSIONS;
-use super::xml::{clip, SafeReader, XmlEvent};
 use super::{sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Dependency, Producer, Source, VexStatement};
+use crate::source::xml::{clip, SafeReader, XmlEvent};
 use crate::EvidenceError;
 
 /// The namespace of CycloneDX XML, up to the version.
@@ -167,7 +167,7 @@ impl<'i, 'a> State<'i, 'a> {
     fn start(
         &mut self,
         reader: &mut SafeReader<'a>,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
     ) -> Result<(), EvidenceError> {
         let name = el.name();
         let depth = self.path.len() + 1;
@@ -245,7 +245,7 @@ impl<'i, 'a> State<'i, 'a> {
     fn root(
         &mut self,
         reader: &mut SafeReader<'a>,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
     ) -> Result<(), EvidenceError> {
         let name = el.name();
         let (prefix, local) = match name.rsplit_once(':') {
@@ -306,7 +306,7 @@ impl<'i, 'a> State<'i, 'a> {
     /// attribute-only facts (the root reference, dependency edges, VEX statements).
     fn field_for(
         &mut self,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
         reader: &mut SafeReader<'a>,
     ) -> Result<Option<Field>, EvidenceError> {
         // Inside a component: the path below its start tag.
@@ -397,7 +397,7 @@ impl<'i, 'a> State<'i, 'a> {
 
     fn required_ref(
         &mut self,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
         reader: &mut SafeReader<'a>,
     ) -> Result<String, EvidenceError> {
         match el.attr("ref") {

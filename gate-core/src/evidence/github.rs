@@ -11,10 +11,10 @@
 use serde::Deserialize;
 
 use super::approvals::{located, positions};
-use super::json;
 use super::{Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Approval, Change, Decision, Producer};
+use crate::source::json;
 use crate::EvidenceError;
 
 #[derive(Debug, Deserialize)]

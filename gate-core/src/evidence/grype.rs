@@ -16,10 +16,11 @@
 
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{stated_word, Severity};
+use crate::source::json;
 use crate::EvidenceError;
 
 /// Read a Grype JSON report.

@@ -22,12 +22,12 @@
 
 use std::borrow::Cow;
 
-use super::xml::{clip, SafeReader, XmlEvent};
 use super::{plural, Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,
 };
+use crate::source::xml::{clip, SafeReader, XmlEvent};
 use crate::EvidenceError;
 
 /// Longest message kept, in bytes (cut at a character boundary).
@@ -178,7 +178,7 @@ impl<'i> State<'i> {
     fn start(
         &mut self,
         reader: &mut SafeReader<'_>,
-        el: &super::xml::Element<'_>,
+        el: &crate::source::xml::Element<'_>,
         depth: usize,
     ) -> Result<(), EvidenceError> {
         self.seen_root = true;
@@ -480,7 +480,7 @@ impl<'i> State<'i> {
 
 /// The producer named by an attribute of the root element, when it names one reliably.
 fn producer_from_root_attr(key: &str, value: &str) -> Option<&'static str> {
-    if super::xml::local_name(key) != "noNamespaceSchemaLocation" {
+    if crate::source::xml::local_name(key) != "noNamespaceSchemaLocation" {
         return None;
     }
     if value.contains("failsafe") {
@@ -1037,8 +1037,8 @@ mod tests {
                 .to_string_lossy()
                 .replace('\\', "/");
             let bytes = fs_err::read(path).unwrap();
-            let outcome = crate::evidence::text::decode(&bytes).and_then(|text| {
-                match crate::evidence::xml::root_element(&text)? {
+            let outcome = crate::source::text::decode(&bytes).and_then(|text| {
+                match crate::source::xml::root_element(&text)? {
                     Some(root) if root == "testsuites" || root == "testsuite" => {
                         read_file_text(&rel, &text).map(Some)
                     }
@@ -1085,7 +1085,7 @@ mod tests {
                 let end = tag
                     .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
                     .unwrap();
-                crate::evidence::xml::local_name(&tag[..end]).to_owned()
+                crate::source::xml::local_name(&tag[..end]).to_owned()
             })
             .collect();
         let (case_tags, suite_tags) = tags.split_at(p.facts.tests.len());

@@ -21,11 +21,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::input::{
     Finding, FindingKind, FixState, Location, Package, Producer, ScanReport, Source, TotalMismatch,
 };
 use crate::severity::Severity;
+use crate::source::json;
 use crate::EvidenceError;
 
 /// The `auditReportVersion` gate reads with [`read_v2`].

@@ -21,9 +21,10 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{cvss_base_score, Severity};
+use crate::source::json;
 use crate::EvidenceError;
 
 /// The top-level keys an OSV-Scanner JSON report may have (detection requires `results` and

@@ -23,11 +23,12 @@ use std::fmt;
 use serde::de::Visitor;
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
+use super::{Facts, Parsed};
 use crate::input::{
     Finding, FindingKind, FixState, IncompleteRun, Location, Producer, ScanReport, Source,
 };
 use crate::severity::Severity;
+use crate::source::json;
 use crate::EvidenceError;
 
 /// The one SARIF version gate reads.
@@ -136,7 +137,7 @@ fn incomplete_run(id: &str, r: usize, run: &Run, tool: &str) -> Vec<IncompleteRu
             .filter(|t| !t.is_empty());
         if let Some(text) = said {
             reason.push_str(": ");
-            reason.push_str(super::xml::clip(text, 200));
+            reason.push_str(crate::source::xml::clip(text, 200));
         }
         out.push(IncompleteRun {
             run: format!("runs[{r}]"),
@@ -776,7 +777,7 @@ impl<'de> Visitor<'de> for ScoreVisitor {
         match Severity::from_word(v) {
             Severity::Unknown => Err(E::custom(format!(
                 "`security-severity` \"{}\" is neither a CVSS score from 0.0 to 10.0 nor a severity word",
-                super::xml::clip(v, 40)
+                crate::source::xml::clip(v, 40)
             ))),
             word => Ok(Score::Word(word)),
         }

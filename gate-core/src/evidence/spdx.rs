@@ -24,9 +24,10 @@
 use std::collections::BTreeMap;
 
 use super::cyclonedx::Array;
-use super::{json, sbom_graph, Facts, Parsed};
+use super::{sbom_graph, Facts, Parsed};
 use crate::input::{Component, Dependency, Producer, Source};
 use crate::license::is_no_assertion;
+use crate::source::json;
 use crate::EvidenceError;
 
 /// The `spdxVersion` values gate reads.

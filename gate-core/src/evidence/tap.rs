@@ -157,7 +157,7 @@ struct Diagnostics {
 /// Read a YAML block (lines without their common indentation).
 fn read_yaml(block: &str) -> Diagnostics {
     // Too deep to parse in reasonable time: read it as lines, like any block that is not YAML.
-    if super::yaml::check_depth(block).is_err() {
+    if crate::source::yaml::check_depth(block).is_err() {
         return read_yaml_loosely(block);
     }
     match yaml_serde::from_str::<yaml_serde::Value>(block) {
@@ -306,7 +306,7 @@ impl<'i> State<'i> {
             classname: String::new(),
             name,
             status,
-            message: message.map(|m| super::xml::clip(m.trim(), MAX_MESSAGE).to_owned()),
+            message: message.map(|m| crate::source::xml::clip(m.trim(), MAX_MESSAGE).to_owned()),
             duration_s: diag
                 .duration_ms
                 .filter(|d| d.is_finite() && *d >= 0.0)
@@ -387,7 +387,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 message: Some(if reason.is_empty() {
                     "the test run bailed out".to_owned()
                 } else {
-                    super::xml::clip(reason, MAX_MESSAGE).to_owned()
+                    crate::source::xml::clip(reason, MAX_MESSAGE).to_owned()
                 }),
                 duration_s: None,
                 flaky: false,
@@ -440,7 +440,10 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                     " (expected `1..N`)"
                 };
                 EvidenceError::at(
-                    format!("not a TAP plan: `{}`{why}", super::xml::clip(body, 60)),
+                    format!(
+                        "not a TAP plan: `{}`{why}",
+                        crate::source::xml::clip(body, 60)
+                    ),
                     line_no,
                     1,
                 )

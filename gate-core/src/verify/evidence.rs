@@ -102,7 +102,7 @@ pub fn detect(media_type: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<&'
 
 /// Read one file of these kinds.
 pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>), EvidenceError> {
-    let value = crate::evidence::json::parse_value(text)?;
+    let value = crate::source::json::parse_value(text)?;
     let source = Source::pointer(id, String::new());
     let mut parsed = Parsed {
         producer: Producer {
@@ -390,19 +390,19 @@ pub fn verify_file(
         let bytes = files::read(sig, Input::Signature)?;
         let mut v = super::verify_detached(&bytes, &exp);
         v.source = Some(Source::pointer(
-            &crate::evidence::evidence_id(sig),
+            &crate::files::evidence_id(sig),
             String::new(),
         ));
         return Ok((v, Vec::new()));
     }
     let path = bundle.ok_or_else(|| usage("give --bundle (or --signature with --key)".into()))?;
     let text = files::read_to_string(path, Input::Evidence)?;
-    let id = crate::evidence::evidence_id(path);
+    let id = crate::files::evidence_id(path);
     let wrap = |problem: EvidenceError| Error::Evidence {
         path: path.to_owned(),
         problem,
     };
-    let value = crate::evidence::json::parse_value(&text).map_err(wrap)?;
+    let value = crate::source::json::parse_value(&text).map_err(wrap)?;
     let has = |k: &str| value.get(k).is_some();
     let kind = detect(value.get("mediaType").and_then(|m| m.as_str()), &has)
         .filter(|k| *k != "in-toto")
