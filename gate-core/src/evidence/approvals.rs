@@ -11,11 +11,39 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::format::{object, text, Claim, Format, Probe};
+use super::Kind;
 use super::{Facts, Parsed};
 use crate::input::{Approval, Change, Decision, Producer, Source};
 use crate::source::json;
 use crate::source::locate;
 use crate::EvidenceError;
+
+impl Kind {
+    /// gate's generic approvals format (JSON or YAML).
+    #[allow(non_upper_case_globals)]
+    pub const GateApprovals: Kind = Kind("gate-approvals");
+}
+
+/// gate's approvals format: a `gate-approvals` key, in JSON or YAML.
+pub(crate) struct GateApprovalsFormat;
+
+impl Format for GateApprovalsFormat {
+    fn kind(&self) -> Kind {
+        Kind::GateApprovals
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            object(probe).is_some_and(|p| p.has("gate-approvals"))
+                || text(probe).is_some_and(looks_like_yaml),
+        )
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The format version this build reads.
 pub const VERSION: u64 = 1;
@@ -231,6 +259,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 

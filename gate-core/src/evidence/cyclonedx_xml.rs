@@ -19,11 +19,36 @@
 use std::collections::BTreeMap;
 
 use super::cyclonedx::KNOWN_SPEC_VERSIONS;
+use super::format::{xml_root, Claim, Format, Probe};
+use super::Kind;
 use super::{sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Dependency, Producer, Source, VexStatement};
 use crate::source::xml::{clip, SafeReader, XmlEvent};
 use crate::EvidenceError;
+
+/// CycloneDX XML: a `<bom>` root.
+pub(crate) struct CycloneDxXmlFormat;
+
+impl Format for CycloneDxXmlFormat {
+    fn kind(&self) -> Kind {
+        Kind::CycloneDx
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(xml_root(probe) == Some("bom"))
+    }
+
+    fn reads(&self, text: &str) -> bool {
+        text.trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The namespace of CycloneDX XML, up to the version.
 pub const NAMESPACE_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
@@ -607,6 +632,7 @@ impl<'i, 'a> State<'i, 'a> {
                 ..Facts::default()
             },
             diagnostics,
+            ..Parsed::default()
         })
     }
 }

@@ -16,12 +16,37 @@
 
 use serde::Deserialize;
 
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
 use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{stated_word, Severity};
 use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// Grype JSON.
+    #[allow(non_upper_case_globals)]
+    pub const Grype: Kind = Kind("grype");
+}
+
+/// Grype JSON: `matches`.
+pub(crate) struct GrypeFormat;
+
+impl Format for GrypeFormat {
+    fn kind(&self) -> Kind {
+        Kind::Grype
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| p.has("matches")))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Read a Grype JSON report.
 pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
@@ -64,6 +89,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     })
 }
 

@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 
+use super::format::{xml_root, Claim, Format, Probe};
 use super::{plural, Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
@@ -29,6 +30,29 @@ use crate::input::{
 };
 use crate::source::xml::{clip, SafeReader, XmlEvent};
 use crate::EvidenceError;
+
+impl super::Kind {
+    /// JUnit XML, every common dialect.
+    #[allow(non_upper_case_globals)]
+    pub const Junit: super::Kind = super::Kind("junit");
+}
+
+/// JUnit XML: a `<testsuites>` or `<testsuite>` root.
+pub(crate) struct JunitFormat;
+
+impl Format for JunitFormat {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Junit
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(matches!(xml_root(probe), Some("testsuites" | "testsuite")))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Longest message kept, in bytes (cut at a character boundary).
 pub const MAX_MESSAGE: usize = 4096;
@@ -474,6 +498,7 @@ impl<'i> State<'i> {
                 ..Facts::default()
             },
             diagnostics,
+            ..Parsed::default()
         }
     }
 }

@@ -1,13 +1,16 @@
 //! Evidence: find files, detect their kind by content, parse and normalise them into facts.
 //!
-//! Every format has one module with the same shape: `read(id, text) -> Result<Parsed, _>`, which
-//! parses with source positions and normalises into [`Facts`]. Detection looks at content only
-//! (the top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
-//! stream, a `gate-approvals:` line in YAML), never at file names.
+//! Every format is a plug-in of the same shape ([`Format`]: a cheap probe, and
+//! `read(id, text) -> Result<Parsed, _>`, which parses with source positions and normalises into
+//! [`Facts`]) in its own file, listed once in [`FORMATS`]. Detection looks at content only (the
+//! top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
+//! stream, a `gate-approvals:` line in YAML), never at file names. Decoding, strict JSON, XML and
+//! positions come from `crate::source`; signatures are verified later, by `crate::verify`.
 
 pub mod approvals;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
+pub mod format;
 pub mod github;
 pub mod gitlab;
 pub mod grype;
@@ -16,6 +19,7 @@ pub mod npm_audit;
 pub mod osv;
 pub mod sarif;
 pub mod sbom_graph;
+pub mod sigstore;
 pub mod spdx;
 pub mod tap;
 pub mod trivy;
@@ -36,71 +40,65 @@ use crate::input::{
     Component, Dependency, EvidenceInfo, Finding, Producer, TestCase, TestReport, VexStatement,
 };
 use crate::source::{json, xml};
+use crate::verify::evidence::SignedItem;
 use crate::{Error, EvidenceError};
+pub use format::{Claim, Format, Probe};
 
-/// The kinds of evidence gate reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    /// JUnit XML, every common dialect.
-    Junit,
-    /// SARIF 2.1.0.
-    Sarif,
-    /// Grype JSON.
-    Grype,
-    /// Trivy JSON (SchemaVersion 2).
-    Trivy,
-    /// CycloneDX, JSON or XML.
-    CycloneDx,
-    /// SPDX 2.x JSON.
-    Spdx,
-    /// TAP 13/14 (Test Anything Protocol).
-    Tap,
-    /// A GitHub pull request (REST API JSON).
-    GithubPullRequest,
-    /// A GitHub pull request's reviews (REST API JSON list, or one review).
-    GithubReviews,
-    /// A GitLab merge request (REST API JSON).
-    GitlabMergeRequest,
-    /// A GitLab merge request's approvals (REST API JSON).
-    GitlabApprovals,
-    /// gate's generic approvals format (JSON or YAML).
-    GateApprovals,
-    /// OSV-Scanner JSON.
-    Osv,
-    /// npm audit JSON (npm 6 `advisories`, npm 7+ `auditReportVersion: 2`).
-    NpmAudit,
-    /// A Sigstore bundle (v0.1–v0.3).
-    SigstoreBundle,
-    /// A DSSE envelope.
-    Dsse,
-    /// A bare in-toto statement.
-    InToto,
-}
+/// The kind of an evidence file, by the name `input.evidence[].kind` gives it (`junit`,
+/// `sarif`, `cyclonedx`, …). Each format's file defines its kind's constant (`Kind::Junit`);
+/// [`FORMATS`] lists the formats, so the kinds gate reads are [`Kind::all`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kind(&'static str);
 
 impl Kind {
     /// The name used in `input.evidence[].kind`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Junit => "junit",
-            Kind::Sarif => "sarif",
-            Kind::Grype => "grype",
-            Kind::Trivy => "trivy",
-            Kind::CycloneDx => "cyclonedx",
-            Kind::Spdx => "spdx",
-            Kind::Tap => "tap",
-            Kind::GithubPullRequest => "github-pull-request",
-            Kind::GithubReviews => "github-reviews",
-            Kind::GitlabMergeRequest => "gitlab-merge-request",
-            Kind::GitlabApprovals => "gitlab-approvals",
-            Kind::GateApprovals => "gate-approvals",
-            Kind::Osv => "osv",
-            Kind::NpmAudit => "npm-audit",
-            Kind::SigstoreBundle => "sigstore-bundle",
-            Kind::Dsse => "dsse",
-            Kind::InToto => "in-toto",
+        self.0
+    }
+
+    /// The kind of this name, if gate reads it.
+    pub fn named(name: &str) -> Option<Kind> {
+        Self::all().into_iter().find(|k| k.0 == name)
+    }
+
+    /// Every kind gate reads, once each, in detection order.
+    pub fn all() -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = Vec::new();
+        for f in FORMATS {
+            if !kinds.contains(&f.kind()) {
+                kinds.push(f.kind());
+            }
         }
+        kinds
     }
 }
+
+/// Every format gate reads, in detection priority order: detection takes the first whose probe
+/// claims a document, and a kind given without detection is read by the first of its readers
+/// that [`Format::reads`] the text. Shapes never overlap (a JSON object's probe never claims an
+/// array), so only the order among probes of one shape matters.
+pub(crate) static FORMATS: &[&dyn Format] = &[
+    &trivy::TrivyListFormat,
+    &sarif::SarifFormat,
+    &cyclonedx_xml::CycloneDxXmlFormat,
+    &cyclonedx::CycloneDxFormat,
+    &junit::JunitFormat,
+    &grype::GrypeFormat,
+    &sigstore::BundleFormat,
+    &sigstore::DsseFormat,
+    &sigstore::InTotoFormat,
+    &trivy::TrivyKubernetesFormat,
+    &osv::OsvFormat,
+    &npm_audit::NpmAuditFormat,
+    &approvals::GateApprovalsFormat,
+    &github::PullRequestFormat,
+    &github::ReviewsFormat,
+    &gitlab::ApprovalsFormat,
+    &gitlab::MergeRequestFormat,
+    &trivy::TrivyFormat,
+    &spdx::SpdxFormat,
+    &tap::TapFormat,
+];
 
 /// Facts normalised from one file.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -136,6 +134,8 @@ pub struct Parsed {
     pub facts: Facts,
     /// Non-fatal notes.
     pub diagnostics: Vec<Diagnostic>,
+    /// Signatures and attestations awaiting verification (Sigstore, DSSE, in-toto).
+    pub signed: Vec<SignedItem>,
 }
 
 /// One evidence file, read.
@@ -148,7 +148,7 @@ pub struct Evidence {
     /// Notes about it.
     pub diagnostics: Vec<Diagnostic>,
     /// Signatures and attestations awaiting verification (see `crate::verify::evidence`).
-    pub signed: Vec<crate::verify::evidence::SignedItem>,
+    pub signed: Vec<SignedItem>,
 }
 
 /// The outcome of detection.
@@ -160,164 +160,38 @@ pub enum Detected {
     Unknown(String),
 }
 
-/// Detect the kind of a decoded document.
+/// Detect the kind of a decoded document: the first format in [`FORMATS`] whose probe claims it.
 pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
-    let first = text.trim_start().chars().next();
-    match first {
+    let json_probe;
+    let root;
+    let probe = match text.trim_start().chars().next() {
         Some('{') | Some('[') => {
-            let probe = json::Probe::read(text)?;
-            detect_json(&probe)
+            json_probe = json::Probe::read(text)?;
+            Probe::Json(&json_probe)
         }
-        Some('<') => match xml::root_element(text)? {
-            Some(root) => Ok(detect_xml(&root)),
-            None => Err(EvidenceError::new("XML document without a root element")),
-        },
-        _ if approvals::looks_like_yaml(text) => Ok(Detected::Known(Kind::GateApprovals)),
-        _ if tap::looks_like(text) => Ok(Detected::Known(Kind::Tap)),
-        _ => Ok(Detected::Unknown("neither JSON, XML nor TAP".to_owned())),
+        Some('<') => {
+            root = xml::root_element(text)?
+                .ok_or_else(|| EvidenceError::new("XML document without a root element"))?;
+            Probe::Xml(&root)
+        }
+        _ => Probe::Text(text),
+    };
+    for format in FORMATS {
+        match format.probe(&probe) {
+            Claim::No => {}
+            Claim::Yes => return Ok(Detected::Known(format.kind())),
+            Claim::Refuse(e) => return Err(e),
+            Claim::Unread(reason) => return Ok(Detected::Unknown(reason)),
+        }
     }
-}
-
-fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
-    if p.is_array && p.first_element_keys.iter().any(|k| k == "Target") {
-        // Trivy's older report form: a list of results.
-        return Ok(Detected::Known(Kind::Trivy));
-    }
-    let first_has = |k: &str| p.first_element_keys.iter().any(|f| f == k);
-    if p.is_array && first_has("state") && first_has("user") && first_has("pull_request_url") {
-        // GitHub's list of pull request reviews.
-        return Ok(Detected::Known(Kind::GithubReviews));
-    }
-    if !p.is_object {
-        return Ok(Detected::Unknown(
-            "a JSON document whose top level is not an object".into(),
-        ));
-    }
-    if p.has("runs") || p.scalar("$schema").is_some_and(|s| s.contains("sarif")) {
-        return Ok(Detected::Known(Kind::Sarif));
-    }
-    if let Some(format) = p.scalar("bomFormat") {
-        return if format == "CycloneDX" {
-            Ok(Detected::Known(Kind::CycloneDx))
-        } else {
-            Err(EvidenceError::new(format!(
-                "unknown bomFormat `{format}` (expected `CycloneDX`)"
-            )))
-        };
-    }
-    if p.has("specVersion") && p.has("components") {
-        return Err(EvidenceError::new(
-            "CycloneDX-shaped document (specVersion, components) without the required `bomFormat`",
-        ));
-    }
-    if p.has("matches") {
-        return Ok(Detected::Known(Kind::Grype));
-    }
-    if p.has("attestations") && p.keys.len() == 1 {
-        // npm's attestations document: a list of `{predicateType, bundle}`.
-        return Ok(Detected::Known(Kind::SigstoreBundle));
-    }
-    match crate::verify::evidence::detect(p.scalar("mediaType"), &|k| p.has(k)) {
-        Some("sigstore-bundle") => return Ok(Detected::Known(Kind::SigstoreBundle)),
-        Some("dsse") => return Ok(Detected::Known(Kind::Dsse)),
-        Some(_) => return Ok(Detected::Known(Kind::InToto)),
-        None => {}
-    }
-    if let Some(kind) = detect_scan_json(p)? {
-        return Ok(Detected::Known(kind));
-    }
-    if let Some(kind) = detect_approvals_json(p) {
-        return Ok(Detected::Known(kind));
-    }
-    if p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results")) {
-        return Ok(Detected::Known(Kind::Trivy));
-    }
-    if p.has("spdxVersion") {
-        return Ok(Detected::Known(Kind::Spdx));
-    }
-    if p.scalar("@context").is_some_and(|c| c.contains("spdx.org")) {
-        return Ok(Detected::Unknown(
-            "an SPDX 3 JSON-LD document (gate reads SPDX 2.0-2.3 JSON)".into(),
-        ));
-    }
-    Ok(Detected::Unknown(
-        "a JSON document of no kind gate reads".into(),
-    ))
-}
-
-/// OSV-Scanner and npm audit reports; Trivy's Kubernetes report is refused here.
-fn detect_scan_json(p: &json::Probe) -> Result<Option<Kind>, EvidenceError> {
-    if p.has("ClusterName")
-        && (p.has("Resources") || p.has("Vulnerabilities") || p.has("Misconfigurations"))
-    {
-        return Err(EvidenceError::new(
-            "a Trivy Kubernetes report (`ClusterName`) is not read: scan each image or manifest \
-             with `trivy image`/`trivy config --format json` and give gate those reports",
-        ));
-    }
-    if p.has("results")
-        && p.keys
-            .keys()
-            .all(|k| osv::TOP_LEVEL_KEYS.contains(&k.as_str()))
-    {
-        return Ok(Some(Kind::Osv));
-    }
-    // npm 7+; npm 6 (`actions`, `advisories`, `muted`, `metadata`, `runId`) and pnpm (no `actions`).
-    let v6_keys = ["actions", "advisories", "muted", "metadata", "runId"];
-    if p.has("auditReportVersion")
-        || (p.has("advisories")
-            && (p.has("actions") || p.has("metadata"))
-            && p.keys.keys().all(|k| v6_keys.contains(&k.as_str())))
-    {
-        return Ok(Some(Kind::NpmAudit));
-    }
-    // A failed `npm audit --json` writes an `error` object instead of a report.
-    let npm_error_keys = [
-        "error",
-        "message",
-        "method",
-        "uri",
-        "headers",
-        "statusCode",
-        "body",
-    ];
-    if p.has("error") && p.keys.keys().all(|k| npm_error_keys.contains(&k.as_str())) {
-        return Ok(Some(Kind::NpmAudit));
-    }
-    Ok(None)
-}
-
-/// Approvals evidence: GitHub and GitLab API objects, gate's generic format.
-fn detect_approvals_json(p: &json::Probe) -> Option<Kind> {
-    if p.has("gate-approvals") {
-        Some(Kind::GateApprovals)
-    } else if p.has("head") && p.has("base") && p.has("user") && p.has("number") {
-        Some(Kind::GithubPullRequest)
-    } else if p.has("state") && p.has("user") && p.has("pull_request_url") && p.has("commit_id") {
-        Some(Kind::GithubReviews)
-    } else if p.has("approved_by") && (p.has("approvals_required") || p.has("approvals_left")) {
-        Some(Kind::GitlabApprovals)
-    } else if p.has("iid") && p.has("target_branch") && p.has("author") && p.has("sha") {
-        Some(Kind::GitlabMergeRequest)
-    } else {
-        None
-    }
-}
-
-fn detect_xml(root: &str) -> Detected {
-    match root {
-        "testsuites" | "testsuite" => Detected::Known(Kind::Junit),
-        "bom" => Detected::Known(Kind::CycloneDx),
-        other => Detected::Unknown(format!("an XML document with root element <{other}>")),
-    }
-}
-
-/// True when a decoded document is XML (its first character, after any byte-order mark and
-/// white space, is `<`).
-fn is_xml(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('<')
+    Ok(Detected::Unknown(match probe {
+        Probe::Json(p) if !p.is_object => {
+            "a JSON document whose top level is not an object".to_owned()
+        }
+        Probe::Json(_) => "a JSON document of no kind gate reads".to_owned(),
+        Probe::Xml(root) => format!("an XML document with root element <{root}>"),
+        Probe::Text(_) => "neither JSON, XML nor TAP".to_owned(),
+    }))
 }
 
 /// Read one file. `Ok(Err(reason))` means it is well-formed but of no kind gate reads.
@@ -350,31 +224,11 @@ pub fn read_as(kind: Kind, id: &str, bytes: &[u8]) -> Result<Evidence, Error> {
 
 /// Parse and normalise a decoded document of a known kind.
 fn read_known(kind: Kind, id: &str, bytes: &[u8], text: &str) -> Result<Evidence, EvidenceError> {
-    let mut signed = Vec::new();
-    let parsed = match kind {
-        Kind::SigstoreBundle | Kind::Dsse | Kind::InToto => {
-            crate::verify::evidence::read(kind.as_str(), id, text).map(|(p, s)| {
-                signed = s;
-                p
-            })
-        }
-        Kind::Junit => junit::read(id, text),
-        Kind::Sarif => sarif::read(id, text),
-        Kind::Grype => grype::read(id, text),
-        Kind::Trivy if text.trim_start().starts_with('[') => trivy::read_list(id, text),
-        Kind::Trivy => trivy::read(id, text),
-        Kind::CycloneDx if is_xml(text) => cyclonedx_xml::read(id, text),
-        Kind::CycloneDx => cyclonedx::read(id, text),
-        Kind::Spdx => spdx::read(id, text),
-        Kind::Tap => tap::read(id, text),
-        Kind::GithubPullRequest => github::read_pull_request(id, text),
-        Kind::GithubReviews => github::read_reviews(id, text),
-        Kind::GitlabMergeRequest => gitlab::read_merge_request(id, text),
-        Kind::GitlabApprovals => gitlab::read_approvals(id, text),
-        Kind::GateApprovals => approvals::read(id, text),
-        Kind::Osv => osv::read(id, text),
-        Kind::NpmAudit => npm_audit::read(id, text),
-    }?;
+    let format = FORMATS
+        .iter()
+        .find(|f| f.kind() == kind && f.reads(text))
+        .ok_or_else(|| EvidenceError::new(format!("no reader for `{}`", kind.as_str())))?;
+    let parsed = format.read(id, text)?;
     let mut diagnostics = parsed.diagnostics;
     for d in &mut diagnostics {
         d.path.get_or_insert_with(|| id.to_owned());
@@ -390,7 +244,7 @@ fn read_known(kind: Kind, id: &str, bytes: &[u8], text: &str) -> Result<Evidence
         },
         facts: parsed.facts,
         diagnostics,
-        signed,
+        signed: parsed.signed,
     })
 }
 

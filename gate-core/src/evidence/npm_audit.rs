@@ -21,6 +21,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
 use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::input::{
     Finding, FindingKind, FixState, Location, Package, Producer, ScanReport, Source, TotalMismatch,
@@ -28,6 +30,49 @@ use crate::input::{
 use crate::severity::Severity;
 use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// npm audit JSON (npm 6 `advisories`, npm 7+ `auditReportVersion: 2`).
+    #[allow(non_upper_case_globals)]
+    pub const NpmAudit: Kind = Kind("npm-audit");
+}
+
+/// npm audit JSON: npm 7+, npm 6 and pnpm, or the `error` object of a failed audit.
+pub(crate) struct NpmAuditFormat;
+
+impl Format for NpmAuditFormat {
+    fn kind(&self) -> Kind {
+        Kind::NpmAudit
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let Some(p) = object(probe) else {
+            return Claim::No;
+        };
+        // npm 7+; npm 6 (`actions`, `advisories`, `muted`, `metadata`, `runId`) and pnpm (no `actions`).
+        let v6_keys = ["actions", "advisories", "muted", "metadata", "runId"];
+        let report = p.has("auditReportVersion")
+            || (p.has("advisories")
+                && (p.has("actions") || p.has("metadata"))
+                && p.keys.keys().all(|k| v6_keys.contains(&k.as_str())));
+        // A failed `npm audit --json` writes an `error` object instead of a report.
+        let error_keys = [
+            "error",
+            "message",
+            "method",
+            "uri",
+            "headers",
+            "statusCode",
+            "body",
+        ];
+        let error = p.has("error") && p.keys.keys().all(|k| error_keys.contains(&k.as_str()));
+        Claim::when(report || error)
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The `auditReportVersion` gate reads with [`read_v2`].
 pub const REPORT_VERSION: i64 = 2;
@@ -421,6 +466,7 @@ fn parsed(
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     }
 }
 

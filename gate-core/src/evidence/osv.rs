@@ -21,11 +21,38 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
 use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{cvss_base_score, Severity};
 use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// OSV-Scanner JSON.
+    #[allow(non_upper_case_globals)]
+    pub const Osv: Kind = Kind("osv");
+}
+
+/// OSV-Scanner JSON: `results`, and no key OSV-Scanner does not write.
+pub(crate) struct OsvFormat;
+
+impl Format for OsvFormat {
+    fn kind(&self) -> Kind {
+        Kind::Osv
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| {
+            p.has("results") && p.keys.keys().all(|k| TOP_LEVEL_KEYS.contains(&k.as_str()))
+        }))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The top-level keys an OSV-Scanner JSON report may have (detection requires `results` and
 /// accepts no other key, so that other tools' `results` documents are not taken for it).
@@ -73,6 +100,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 

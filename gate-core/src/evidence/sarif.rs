@@ -23,6 +23,8 @@ use std::fmt;
 use serde::de::Visitor;
 use serde::Deserialize;
 
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
 use super::{Facts, Parsed};
 use crate::input::{
     Finding, FindingKind, FixState, IncompleteRun, Location, Producer, ScanReport, Source,
@@ -30,6 +32,31 @@ use crate::input::{
 use crate::severity::Severity;
 use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// SARIF 2.1.0.
+    #[allow(non_upper_case_globals)]
+    pub const Sarif: Kind = Kind("sarif");
+}
+
+/// SARIF: `runs`, or a `$schema` naming SARIF.
+pub(crate) struct SarifFormat;
+
+impl Format for SarifFormat {
+    fn kind(&self) -> Kind {
+        Kind::Sarif
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| {
+            p.has("runs") || p.scalar("$schema").is_some_and(|s| s.contains("sarif"))
+        }))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The one SARIF version gate reads.
 pub const VERSION: &str = "2.1.0";
@@ -109,6 +136,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         },
         producer,
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 

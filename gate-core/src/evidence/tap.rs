@@ -16,12 +16,37 @@
 //! is not `1..N`, a `TAP version` other than 13 or 14, or one that is not the first line, and a
 //! YAML block that is never closed (a truncated file).
 
+use super::format::{text, Claim, Format, Probe};
+use super::Kind;
 use super::{plural, Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,
 };
 use crate::EvidenceError;
+
+impl Kind {
+    /// TAP 13/14 (Test Anything Protocol).
+    #[allow(non_upper_case_globals)]
+    pub const Tap: Kind = Kind("tap");
+}
+
+/// TAP: a version line, a plan or a test point first.
+pub(crate) struct TapFormat;
+
+impl Format for TapFormat {
+    fn kind(&self) -> Kind {
+        Kind::Tap
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(text(probe).is_some_and(looks_like))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Longest message kept, in bytes (cut at a character boundary).
 pub const MAX_MESSAGE: usize = 4096;
@@ -595,6 +620,7 @@ fn finish(state: State<'_>) -> Parsed {
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     }
 }
 

@@ -19,12 +19,98 @@ use std::fmt;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::format::{array, object, Claim, Format, Probe};
+use super::Kind;
 use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{stated_word, Severity};
 use crate::source::json;
 use crate::EvidenceError;
+
+/// Why a Trivy Kubernetes report is refused.
+const KUBERNETES_REFUSED: &str =
+    "a Trivy Kubernetes report (`ClusterName`) is not read: scan each image or manifest \
+     with `trivy image`/`trivy config --format json` and give gate those reports";
+
+impl Kind {
+    /// Trivy JSON (SchemaVersion 2, and the older list of results).
+    #[allow(non_upper_case_globals)]
+    pub const Trivy: Kind = Kind("trivy");
+}
+
+/// Trivy's older report form: a list of results (`Target`).
+pub(crate) struct TrivyListFormat;
+
+impl Format for TrivyListFormat {
+    fn kind(&self) -> Kind {
+        Kind::Trivy
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            array(probe).is_some_and(|p| p.first_element_keys.iter().any(|k| k == "Target")),
+        )
+    }
+
+    fn reads(&self, text: &str) -> bool {
+        text.trim_start().starts_with('[')
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read_list(id, text)
+    }
+}
+
+/// Trivy's Kubernetes report (`ClusterName`): recognised and refused.
+pub(crate) struct TrivyKubernetesFormat;
+
+impl Format for TrivyKubernetesFormat {
+    fn kind(&self) -> Kind {
+        Kind::Trivy
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let k8s = object(probe).is_some_and(|p| {
+            p.has("ClusterName")
+                && (p.has("Resources") || p.has("Vulnerabilities") || p.has("Misconfigurations"))
+        });
+        if k8s {
+            Claim::Refuse(EvidenceError::new(KUBERNETES_REFUSED))
+        } else {
+            Claim::No
+        }
+    }
+
+    fn reads(&self, _text: &str) -> bool {
+        false
+    }
+
+    fn read(&self, _id: &str, _text: &str) -> Result<Parsed, EvidenceError> {
+        Err(EvidenceError::new(KUBERNETES_REFUSED))
+    }
+}
+
+/// Trivy JSON: `SchemaVersion`, or `ArtifactName` with `Results`.
+pub(crate) struct TrivyFormat;
+
+impl Format for TrivyFormat {
+    fn kind(&self) -> Kind {
+        Kind::Trivy
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            object(probe).is_some_and(|p| {
+                p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results"))
+            }),
+        )
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The one SchemaVersion gate reads.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -146,6 +232,7 @@ fn parsed(
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     }
 }
 

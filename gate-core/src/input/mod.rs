@@ -7,8 +7,12 @@
 
 pub(crate) mod approval;
 mod rego;
+mod signature;
 
 pub use approval::{Approval, Change, Decision};
+pub use signature::{
+    Attestation, Provenance, Signer, Subject, TlogInfo, Verification, VerificationSummary,
+};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -550,9 +554,9 @@ pub struct Input {
     /// SBOM contents.
     pub sbom: Sbom,
     /// Signature verification outcomes (filled by the verification step; empty until then).
-    pub signatures: Vec<crate::verify::Verification>,
+    pub signatures: Vec<Verification>,
     /// Attestation verification outcomes (filled by the verification step; empty until then).
-    pub attestations: Vec<crate::verify::evidence::Attestation>,
+    pub attestations: Vec<Attestation>,
     /// Every reviewer's standing decision on the change, from every approvals file.
     pub approvals: Vec<Approval>,
     /// The change being released (pull request, merge request, ticket), when evidence names it.
