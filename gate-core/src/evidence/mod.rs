@@ -257,9 +257,7 @@ pub struct Collected {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The id of a scanner finding whose tool gave none (every scanner reader uses it, and merging
-/// never joins findings on it).
-pub const UNKNOWN_ID: &str = "unknown";
+pub use crate::input::UNKNOWN_ID;
 
 /// A string field that is present and not blank.
 pub(crate) fn non_empty(s: Option<String>) -> Option<String> {

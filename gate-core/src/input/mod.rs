@@ -326,6 +326,10 @@ pub enum FixState {
     Unknown,
 }
 
+/// The id of a scanner finding whose tool gave none (every scanner reader uses it, and merging
+/// never joins findings on it).
+pub const UNKNOWN_ID: &str = "unknown";
+
 /// One scan result, from any tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
