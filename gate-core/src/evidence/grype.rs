@@ -141,8 +141,6 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
 
     Finding {
         aliases,
-        tool: tool.to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word.map(str::to_owned),
         score,
@@ -160,14 +158,12 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
         }),
         rule: non_empty(v.namespace),
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, format!("/matches/{index}")),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            tool,
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, format!("/matches/{index}")),
+        )
     }
 }
 

@@ -299,8 +299,6 @@ fn v2_finding(
     };
     Finding {
         aliases,
-        tool: "npm-audit".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word,
         score,
@@ -316,16 +314,14 @@ fn v2_finding(
             path: Some(n.to_owned()),
             ..Location::default()
         }),
-        rule: None,
         message,
         remediation,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "npm-audit",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -416,11 +412,8 @@ fn v1_finding(
     };
     Finding {
         aliases,
-        tool: "npm-audit".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word,
-        score: None,
         package: Some(Package {
             purl: npm_purl(&name, version.as_deref()),
             name,
@@ -429,17 +422,14 @@ fn v1_finding(
         }),
         fix_state,
         fixed_in,
-        location: None,
-        rule: None,
         message,
         remediation: non_empty(a.recommendation.clone()),
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "npm-audit",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 

@@ -185,8 +185,6 @@ fn finding(
 
     Finding {
         aliases,
-        tool: "osv-scanner".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source,
         score,
@@ -202,16 +200,13 @@ fn finding(
             path: Some(p.to_owned()),
             ..Location::default()
         }),
-        rule: None,
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "osv-scanner",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 

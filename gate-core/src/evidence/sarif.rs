@@ -26,9 +26,7 @@ use serde::Deserialize;
 use super::format::{object, Claim, Format, Probe};
 use super::Kind;
 use super::{Facts, Parsed};
-use crate::input::{
-    Finding, FindingKind, FixState, IncompleteRun, Location, Producer, ScanReport, Source,
-};
+use crate::input::{Finding, FindingKind, IncompleteRun, Location, Producer, ScanReport, Source};
 use crate::severity::Severity;
 use crate::source::json;
 use crate::EvidenceError;
@@ -311,28 +309,22 @@ impl<'a> RunContext<'a> {
         };
 
         Ok(Finding {
-            id,
-            aliases: Vec::new(),
-            tool: self.tool_name.to_owned(),
-            kind: self.kind,
             severity,
             severity_source: Some(level.as_str().to_owned()),
             score,
-            package: None,
-            fix_state: FixState::Unknown,
-            fixed_in: Vec::new(),
             location: self.location(result),
             rule: rule_id,
             message: message
                 .map(|m| message_text(m, rule, component, self.driver))
                 .unwrap_or_default(),
-            remediation: None,
             suppressed: is_suppressed(result.suppressions.as_deref()),
             baseline_state: result.baseline_state.clone(),
-            source: Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
-            tools: Vec::new(),
-            sources: Vec::new(),
-            subject: String::new(),
+            ..Finding::new(
+                self.tool_name,
+                self.kind,
+                id,
+                Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
+            )
         })
     }
 
@@ -826,6 +818,7 @@ impl<'de> Visitor<'de> for ScoreVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::FixState;
 
     fn log(runs: &str) -> String {
         format!(r#"{{"version":"2.1.0","runs":{runs}}}"#)

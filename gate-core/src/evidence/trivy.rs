@@ -287,8 +287,6 @@ fn finding(
 
     Finding {
         aliases,
-        tool: "trivy".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word.map(str::to_owned),
         score,
@@ -301,14 +299,12 @@ fn finding(
         }),
         rule: v.data_source.and_then(|d| non_empty(d.id)),
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -368,25 +364,19 @@ fn misconfiguration(
     };
     Some(Finding {
         aliases,
-        tool: "trivy".to_owned(),
-        kind: FindingKind::Misconfiguration,
         severity,
         severity_source,
-        score: None,
-        package: None,
-        fix_state: FixState::Unknown,
-        fixed_in: Vec::new(),
         location: file_location(target.map(str::to_owned), cause.start_line, cause.end_line),
         rule: non_empty(m.kind).or_else(|| non_empty(cause.provider)),
         message,
         remediation: non_empty(m.resolution),
         suppressed,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: mid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::Misconfiguration,
+            mid,
+            Source::pointer(evidence, pointer),
+        )
     })
 }
 
@@ -401,26 +391,17 @@ fn secret(evidence: &str, pointer: String, target: Option<&str>, x: Secret) -> F
         (None, None) => rid.clone(),
     };
     Finding {
-        aliases: Vec::new(),
-        tool: "trivy".to_owned(),
-        kind: FindingKind::Secret,
         severity,
         severity_source,
-        score: None,
-        package: None,
-        fix_state: FixState::Unknown,
-        fixed_in: Vec::new(),
         location: file_location(target.map(str::to_owned), x.start_line, x.end_line),
         rule: non_empty(x.category),
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: rid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::Secret,
+            rid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -452,26 +433,18 @@ fn license(
         None => format!("{name} license{what}"),
     };
     Finding {
-        aliases: Vec::new(),
-        tool: "trivy".to_owned(),
-        kind: FindingKind::License,
         severity,
         severity_source,
-        score: None,
         package,
-        fix_state: FixState::Unknown,
-        fixed_in: Vec::new(),
         location: file_location(path, None, None),
         rule: category,
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: name,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::License,
+            name,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 

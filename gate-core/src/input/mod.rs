@@ -378,6 +378,37 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `tool` about `id`, read at `source`: severity unknown, no package, location,
+    /// fix or message yet. Readers set what their tool states with struct update syntax
+    /// (`Finding { severity, message, ..Finding::new(…) }`); merging fills `tools`, `sources`
+    /// and `subject`.
+    pub fn new(tool: &str, kind: FindingKind, id: String, source: Source) -> Self {
+        Finding {
+            id,
+            aliases: Vec::new(),
+            tool: tool.to_owned(),
+            kind,
+            severity: Severity::Unknown,
+            severity_source: None,
+            score: None,
+            package: None,
+            fix_state: FixState::Unknown,
+            fixed_in: Vec::new(),
+            location: None,
+            rule: None,
+            message: String::new(),
+            remediation: None,
+            suppressed: false,
+            baseline_state: None,
+            source,
+            tools: Vec::new(),
+            sources: Vec::new(),
+            subject: String::new(),
+        }
+    }
+}
+
+impl Finding {
     /// The finding's subject: `ID@purl`, `ID@name@version`, or `ID@path:line` for code.
     pub fn derive_subject(&self) -> String {
         if let Some(p) = &self.package {
