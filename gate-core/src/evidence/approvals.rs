@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::common::positions;
 use super::format::{object, text, Claim, Format, Probe};
 use super::Kind;
 use super::{Facts, Parsed};
 use crate::input::{Approval, Change, Decision, Producer, Source};
 use crate::source::json;
-use crate::source::locate;
 use crate::EvidenceError;
 
 impl Kind {
@@ -328,34 +328,6 @@ fn yaml_sources(id: &str, text: &str, n: usize) -> (Source, Vec<Source>) {
         sources = vec![Source::line(id, list_line, 1); n];
     }
     (change, sources)
-}
-
-/// Where JSON pointers are in a text, to give sources both a pointer and a line.
-pub(super) struct Positions(BTreeMap<String, (usize, usize)>);
-
-impl Positions {
-    /// The source at `pointer`, with its line and column when found.
-    pub(super) fn source(&self, id: &str, pointer: String) -> Source {
-        let at = self.0.get(&pointer).copied();
-        Source {
-            evidence: id.to_owned(),
-            // The whole document is named by its line alone.
-            pointer: (!pointer.is_empty()).then_some(pointer),
-            line: at.map(|(l, _)| l),
-            column: at.map(|(_, c)| c),
-        }
-    }
-}
-
-/// Locate every pointer in one pass.
-pub(super) fn positions(text: &str, pointers: &[String]) -> Positions {
-    let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
-    Positions(locate::locate(text, &refs))
-}
-
-/// The source at one pointer.
-pub(super) fn located(id: &str, text: &str, pointer: &str) -> Source {
-    positions(text, &[pointer.to_owned()]).source(id, pointer.to_owned())
 }
 
 #[cfg(test)]

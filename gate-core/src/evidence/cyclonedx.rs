@@ -33,7 +33,7 @@ use super::Kind;
 use super::{sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Dependency, Producer, Source, VexStatement};
-use crate::source::json;
+use crate::source::json::{self, Array};
 use crate::EvidenceError;
 
 impl Kind {
@@ -249,41 +249,6 @@ impl Vulnerability {
             purls: Vec::new(),
             source,
         })
-    }
-}
-
-/// A JSON array. Like `Vec`, but a value of another type is reported as "expected a JSON array"
-/// rather than serde's "expected a sequence".
-#[derive(Debug)]
-pub(super) struct Array<T>(pub(super) Vec<T>);
-
-impl<T> Default for Array<T> {
-    fn default() -> Self {
-        Array(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Array<T> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_seq(ArrayVisitor(std::marker::PhantomData))
-    }
-}
-
-struct ArrayVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ArrayVisitor<T> {
-    type Value = Array<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Array<T>, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Array(items))
     }
 }
 

@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use super::approvals::{located, positions};
+use super::common::{located, positions};
 use super::format::{object, Claim, Format, Probe};
 use super::Kind;
 use super::{Facts, Parsed};

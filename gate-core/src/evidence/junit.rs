@@ -22,8 +22,9 @@
 
 use std::borrow::Cow;
 
+use super::common::plural;
 use super::format::{xml_root, Claim, Format, Probe};
-use super::{plural, Facts, Parsed};
+use super::{Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,

@@ -8,6 +8,7 @@
 //! positions come from `crate::source`; signatures are verified later, by `crate::verify`.
 
 pub mod approvals;
+mod common;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
 pub mod format;
@@ -258,20 +259,6 @@ pub struct Collected {
 }
 
 pub use crate::input::UNKNOWN_ID;
-
-/// A string field that is present and not blank.
-pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
-}
-
-/// `one` when `n` is 1, else `many`: for messages that count things.
-pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
 
 /// File name endings considered when walking a folder.
 const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml", "sigstore"];

@@ -21,9 +21,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::common::non_empty;
 use super::format::{object, Claim, Format, Probe};
 use super::Kind;
-use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::{Facts, Parsed, UNKNOWN_ID};
 use crate::input::{
     Finding, FindingKind, FixState, Location, Package, Producer, ScanReport, Source, TotalMismatch,
 };
@@ -461,7 +462,7 @@ fn parsed(
 }
 
 fn npm_purl(name: &str, version: Option<&str>) -> Option<String> {
-    super::osv::purl_of("npm", name, version)
+    super::common::purl_of("npm", name, version)
 }
 
 /// A JSON pointer reference token (RFC 6901): `~` → `~0`, `/` → `~1`.

@@ -23,13 +23,12 @@
 
 use std::collections::BTreeMap;
 
-use super::cyclonedx::Array;
 use super::format::{object, Claim, Format, Probe};
 use super::Kind;
 use super::{sbom_graph, Facts, Parsed};
 use crate::input::{Component, Dependency, Producer, Source};
 use crate::license::is_no_assertion;
-use crate::source::json;
+use crate::source::json::{self, Array};
 use crate::EvidenceError;
 
 impl Kind {

@@ -16,9 +16,10 @@
 //! is not `1..N`, a `TAP version` other than 13 or 14, or one that is not the first line, and a
 //! YAML block that is never closed (a truncated file).
 
+use super::common::plural;
 use super::format::{text, Claim, Format, Probe};
 use super::Kind;
-use super::{plural, Facts, Parsed};
+use super::{Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,

@@ -19,9 +19,10 @@ use std::fmt;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::common::non_empty;
 use super::format::{array, object, Claim, Format, Probe};
 use super::Kind;
-use super::{non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::{Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{stated_word, Severity};
