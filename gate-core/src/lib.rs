@@ -14,6 +14,7 @@ pub mod findings;
 pub mod input;
 pub mod license;
 pub mod policy;
+mod pool;
 pub mod report;
 pub mod severity;
 pub mod source;

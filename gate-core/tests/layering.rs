@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 /// Bottom first. Modules in one layer may import each other; a module never imports a layer
 /// above its own.
 const LAYERS: &[&[&str]] = &[
+    // ordered work on a few threads (std only)
+    &["pool"],
     &["diagnostic"],
     &["error"],
     // bytes → text, strict JSON/XML/YAML, positions

@@ -33,6 +33,7 @@ pub use crate::files::evidence_id;
 use crate::files::walk_error;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -297,21 +298,27 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
         plan.push(Planned::Read { path, id, explicit });
     }
 
-    let results = read_all(&plan);
+    let plan = Arc::new(plan);
+    let results = read_all(&plan)?;
     let mut out = Collected {
         diagnostics: hidden,
         ..Collected::default()
     };
-    for (planned, result) in plan.into_iter().zip(results) {
-        match (planned, result) {
-            (Planned::Skip(note), _) => out.diagnostics.push(note),
+    for (planned, result) in plan.iter().zip(results) {
+        match (planned, result.flatten()) {
+            (Planned::Skip(note), _) => out.diagnostics.push(note.clone()),
             (Planned::Read { path, id, explicit }, Some(result)) => match result? {
                 Ok(ev) => {
                     out.diagnostics.extend(ev.diagnostics.iter().cloned());
                     out.evidence.push(ev);
                 }
-                Err(reason) if explicit => return Err(Error::UnknownKind { path, reason }),
-                Err(reason) => out.diagnostics.push(skipped(&id, &reason)),
+                Err(reason) if *explicit => {
+                    return Err(Error::UnknownKind {
+                        path: path.clone(),
+                        reason,
+                    })
+                }
+                Err(reason) => out.diagnostics.push(skipped(id, &reason)),
             },
             (Planned::Read { path, .. }, None) => {
                 return Err(Error::Io(std::io::Error::other(format!(
@@ -384,40 +391,25 @@ enum Planned {
 
 type ReadResult = Result<Result<Evidence, String>, Error>;
 
-/// Read every planned file, on as many threads as there are cores (at most one per file).
-fn read_all(plan: &[Planned]) -> Vec<Option<ReadResult>> {
-    let n = plan.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(n)
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = plan.get(i) else { break };
-            if let Planned::Read { path, id, .. } = item {
-                done.push((i, read_file(path, id)));
-            }
-        }
-        done
+/// Read every planned file, on as many threads as there are cores (at most one per file); a
+/// skipped entry's slot is `Some(None)`, a file whose reading stopped (a thread that failed)
+/// `None`.
+fn read_all(plan: &Arc<Vec<Planned>>) -> Result<Vec<Option<Option<ReadResult>>>, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let read = |_: &mut (), item: &Planned| match item {
+        Planned::Read { path, id, .. } => Some(read_file(path, id)),
+        Planned::Skip(_) => None,
     };
-    let mut slots: Vec<Option<ReadResult>> = (0..n).map(|_| None).collect();
-    let batches: Vec<Vec<(usize, ReadResult)>> = if threads <= 1 {
-        vec![work()]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        })
-    };
-    for (i, r) in batches.into_iter().flatten() {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(r);
-        }
-    }
-    slots
+    let out = crate::pool::run_ordered(
+        Arc::clone(plan),
+        threads,
+        std::thread::Builder::new,
+        || (),
+        read,
+        |_| false,
+        None,
+    )?;
+    Ok(out.slots)
 }
 
 /// File names that claim an evidence kind: such a file found while walking must be readable.
