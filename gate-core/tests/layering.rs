@@ -36,6 +36,10 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
 ];
 
+/// Modules that must not import others even where the layers would allow it: policies judge
+/// the `input` document they are handed, never evidence files or verification directly.
+const APART: &[(&str, &[&str])] = &[("policy", &["evidence", "verify", "findings"])];
+
 /// Names `lib.rs` re-exports at the crate root, and the module each comes from.
 const ROOT_REEXPORTS: &[(&str, &str)] = &[("Error", "error"), ("EvidenceError", "error")];
 
@@ -189,6 +193,21 @@ fn every_import_points_down() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn modules_kept_apart_do_not_import_each_other() {
+    let mut found = Vec::new();
+    for (from, to, file) in imports() {
+        let apart = APART
+            .iter()
+            .any(|(m, others)| *m == from && others.contains(&to.as_str()));
+        if apart {
+            let rel = file.strip_prefix(src()).unwrap().display().to_string();
+            found.push(format!("{from} → {to} ({rel})"));
+        }
+    }
+    assert!(found.is_empty(), "imports that must not exist: {found:?}");
 }
 
 /// The checker itself: an upward import written in the forms the code uses is found.

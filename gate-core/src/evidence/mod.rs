@@ -548,4 +548,43 @@ mod tests {
             }
         }
     }
+
+    /// Every kind the registry reads has a row in docs/evidence.md naming it and linking its
+    /// page, and that page exists: a format added to `FORMATS` without docs fails here.
+    #[test]
+    fn every_kind_has_a_documented_page() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        let index = fs_err::read_to_string(docs.join("evidence.md")).unwrap();
+        for kind in Kind::all() {
+            let name = format!("`{}`", kind.as_str());
+            let row = index
+                .lines()
+                .find(|l| l.starts_with("| ") && l.contains(&name))
+                .unwrap_or_else(|| panic!("docs/evidence.md has no row for {name}"));
+            let page = row
+                .split("](")
+                .nth(1)
+                .and_then(|rest| rest.split(')').next())
+                .unwrap_or_else(|| panic!("the row for {name} links no page"));
+            assert!(docs.join(page).is_file(), "{name}: docs/{page} is missing");
+        }
+    }
+
+    /// Every kind is readable without detection (`read_as`): some reader of it accepts the
+    /// text, and kinds and their names map one to one.
+    #[test]
+    fn every_kind_has_a_reader_and_a_unique_name() {
+        let kinds = Kind::all();
+        assert_eq!(kinds.len(), 17, "{kinds:?}");
+        for kind in &kinds {
+            assert_eq!(Kind::named(kind.as_str()), Some(*kind));
+            for text in ["{}", "[]", "<a/>", "x"] {
+                assert!(
+                    FORMATS.iter().any(|f| f.kind() == *kind && f.reads(text)),
+                    "{kind:?} has no reader for {text}"
+                );
+            }
+        }
+        assert_eq!(Kind::named("nope"), None);
+    }
 }
