@@ -2,7 +2,8 @@
 //! then read it with that kind's reader.
 #![no_main]
 
-use gate_core::evidence::{detect, text, Detected};
+use gate_core::evidence::{detect, Detected};
+use gate_core::source::text;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -163,7 +163,7 @@ pub fn read_to_string(path: &Path, kind: Input) -> Result<String, Error> {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let valid = std::str::from_utf8(bytes.get(..at).unwrap_or_default()).unwrap_or_default();
-        let (line, column) = crate::evidence::text::line_col(valid, valid.len());
+        let (line, column) = crate::source::text::line_col(valid, valid.len());
         Error::File {
             path: path.to_owned(),
             problem: EvidenceError::at(format!("not UTF-8 text (byte offset {at})"), line, column),
@@ -230,6 +230,31 @@ pub fn place(path: &Path) -> PathBuf {
     match (fs_err::canonicalize(parent), path.file_name()) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => path.to_owned(),
+    }
+}
+
+/// The evidence id of a path: the path as given, with `/` separators.
+pub fn evidence_id(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// A walking error as an I/O error naming the path at fault (a loop names both ends).
+pub(crate) fn walk_error(arg: &Path) -> impl Fn(walkdir::Error) -> Error + '_ {
+    move |e| {
+        let path = e
+            .path()
+            .map(Path::to_owned)
+            .unwrap_or_else(|| arg.to_owned());
+        let message = match e.loop_ancestor() {
+            Some(ancestor) => format!(
+                "{}: a symbolic link loops back to {}; gate follows links in folders it walks",
+                path.display(),
+                ancestor.display()
+            ),
+            None => format!("{}: {e}", path.display()),
+        };
+        Error::Io(std::io::Error::other(message))
     }
 }
 

@@ -536,7 +536,7 @@ fn read_bytes(name: &str, bytes: &[u8]) -> Result<evidence::Evidence, Error> {
         path: PathBuf::from(name),
         problem,
     };
-    let text = evidence::text::decode(bytes).map_err(wrap)?;
+    let text = crate::source::text::decode(bytes).map_err(wrap)?;
     match evidence::detect(&text).map_err(wrap)? {
         Detected::Known(kind) => evidence::read_as(kind, name, bytes),
         Detected::Unknown(reason) => Err(Error::UnknownKind {

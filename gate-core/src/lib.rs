@@ -3,6 +3,8 @@
 //! The flow is `evidence` (detect → parse → normalise) → `input` (the versioned document policies
 //! see) → `policy` (Rego evaluation with regorus) → `report` (verdict, results, renderers).
 //! [`Gate`] wires them together; the `gate` binary only parses flags and picks a renderer.
+//! Each module imports only the modules below it, with `source` (bytes → text, strict JSON, XML,
+//! positions) at the bottom; `tests/layering.rs` checks the order.
 
 pub mod check;
 pub mod config;
@@ -15,9 +17,10 @@ mod gate;
 pub mod input;
 pub mod license;
 pub mod policy;
+mod pool;
 pub mod report;
 pub mod severity;
-pub(crate) mod source;
+pub mod source;
 pub mod verify;
 pub mod waiver;
 

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::evidence::text::line_col;
+use crate::source::text::line_col;
 use crate::{Error, EvidenceError};
 
 /// A waivers file: `[[waiver]]` tables and nothing else.

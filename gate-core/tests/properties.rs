@@ -408,15 +408,9 @@ fn readers() -> Vec<(&'static str, Reader)> {
         ("github-reviews", github::read_reviews),
         ("gitlab-mr", gitlab::read_merge_request),
         ("gitlab-approvals", gitlab::read_approvals),
-        ("sigstore-bundle", |id, t| {
-            gate_core::verify::evidence::read("sigstore-bundle", id, t).map(|(p, _)| p)
-        }),
-        ("dsse", |id, t| {
-            gate_core::verify::evidence::read("dsse", id, t).map(|(p, _)| p)
-        }),
-        ("in-toto", |id, t| {
-            gate_core::verify::evidence::read("in-toto", id, t).map(|(p, _)| p)
-        }),
+        ("sigstore-bundle", sigstore::read_bundle),
+        ("dsse", sigstore::read_dsse),
+        ("in-toto", sigstore::read_statement),
     ]
 }
 

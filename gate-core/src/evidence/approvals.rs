@@ -11,9 +11,39 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{json, locate, Facts, Parsed};
+use super::common::positions;
+use super::format::{object, text, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed};
 use crate::input::{Approval, Change, Decision, Producer, Source};
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// gate's generic approvals format (JSON or YAML).
+    #[allow(non_upper_case_globals)]
+    pub const GateApprovals: Kind = Kind("gate-approvals");
+}
+
+/// gate's approvals format: a `gate-approvals` key, in JSON or YAML.
+pub(crate) struct GateApprovalsFormat;
+
+impl Format for GateApprovalsFormat {
+    fn kind(&self) -> Kind {
+        Kind::GateApprovals
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            object(probe).is_some_and(|p| p.has("gate-approvals"))
+                || text(probe).is_some_and(looks_like_yaml),
+        )
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The format version this build reads.
 pub const VERSION: u64 = 1;
@@ -229,11 +259,12 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 
 fn parse_yaml(text: &str) -> Result<Document, EvidenceError> {
-    super::yaml::check_depth(text)?;
+    crate::source::yaml::check_depth(text)?;
     let de = yaml_serde::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Document>(de).map_err(|e| {
         let path = e.path().to_string();
@@ -297,34 +328,6 @@ fn yaml_sources(id: &str, text: &str, n: usize) -> (Source, Vec<Source>) {
         sources = vec![Source::line(id, list_line, 1); n];
     }
     (change, sources)
-}
-
-/// Where JSON pointers are in a text, to give sources both a pointer and a line.
-pub(super) struct Positions(BTreeMap<String, (usize, usize)>);
-
-impl Positions {
-    /// The source at `pointer`, with its line and column when found.
-    pub(super) fn source(&self, id: &str, pointer: String) -> Source {
-        let at = self.0.get(&pointer).copied();
-        Source {
-            evidence: id.to_owned(),
-            // The whole document is named by its line alone.
-            pointer: (!pointer.is_empty()).then_some(pointer),
-            line: at.map(|(l, _)| l),
-            column: at.map(|(_, c)| c),
-        }
-    }
-}
-
-/// Locate every pointer in one pass.
-pub(super) fn positions(text: &str, pointers: &[String]) -> Positions {
-    let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
-    Positions(locate::locate(text, &refs))
-}
-
-/// The source at one pointer.
-pub(super) fn located(id: &str, text: &str, pointer: &str) -> Source {
-    positions(text, &[pointer.to_owned()]).source(id, pointer.to_owned())
 }
 
 #[cfg(test)]

@@ -28,10 +28,48 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{json, sbom_graph, Facts, Parsed};
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
+use super::{sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Dependency, Producer, Source, VexStatement};
+use crate::source::json::{self, Array};
 use crate::EvidenceError;
+
+impl Kind {
+    /// CycloneDX, JSON or XML.
+    #[allow(non_upper_case_globals)]
+    pub const CycloneDx: Kind = Kind("cyclonedx");
+}
+
+/// CycloneDX JSON: `bomFormat: CycloneDX`.
+pub(crate) struct CycloneDxFormat;
+
+impl Format for CycloneDxFormat {
+    fn kind(&self) -> Kind {
+        Kind::CycloneDx
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let Some(p) = object(probe) else {
+            return Claim::No;
+        };
+        match p.scalar("bomFormat") {
+            Some("CycloneDX") => Claim::Yes,
+            Some(format) => Claim::Refuse(EvidenceError::new(format!(
+                "unknown bomFormat `{format}` (expected `CycloneDX`)"
+            ))),
+            None if p.has("specVersion") && p.has("components") => Claim::Refuse(EvidenceError::new(
+                "CycloneDX-shaped document (specVersion, components) without the required `bomFormat`",
+            )),
+            None => Claim::No,
+        }
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Spec versions gate knows. Unknown ones are refused.
 pub const KNOWN_SPEC_VERSIONS: &[&str] = &["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
@@ -88,6 +126,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     })
 }
 
@@ -210,41 +249,6 @@ impl Vulnerability {
             purls: Vec::new(),
             source,
         })
-    }
-}
-
-/// A JSON array. Like `Vec`, but a value of another type is reported as "expected a JSON array"
-/// rather than serde's "expected a sequence".
-#[derive(Debug)]
-pub(super) struct Array<T>(pub(super) Vec<T>);
-
-impl<T> Default for Array<T> {
-    fn default() -> Self {
-        Array(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Array<T> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_seq(ArrayVisitor(std::marker::PhantomData))
-    }
-}
-
-struct ArrayVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ArrayVisitor<T> {
-    type Value = Array<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Array<T>, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Array(items))
     }
 }
 

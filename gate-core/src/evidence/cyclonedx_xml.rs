@@ -19,11 +19,36 @@
 use std::collections::BTreeMap;
 
 use super::cyclonedx::KNOWN_SPEC_VERSIONS;
-use super::xml::{clip, SafeReader, XmlEvent};
+use super::format::{xml_root, Claim, Format, Probe};
+use super::Kind;
 use super::{sbom_graph, Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Component, Dependency, Producer, Source, VexStatement};
+use crate::source::xml::{clip, SafeReader, XmlEvent};
 use crate::EvidenceError;
+
+/// CycloneDX XML: a `<bom>` root.
+pub(crate) struct CycloneDxXmlFormat;
+
+impl Format for CycloneDxXmlFormat {
+    fn kind(&self) -> Kind {
+        Kind::CycloneDx
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(xml_root(probe) == Some("bom"))
+    }
+
+    fn reads(&self, text: &str) -> bool {
+        text.trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The namespace of CycloneDX XML, up to the version.
 pub const NAMESPACE_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
@@ -167,7 +192,7 @@ impl<'i, 'a> State<'i, 'a> {
     fn start(
         &mut self,
         reader: &mut SafeReader<'a>,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
     ) -> Result<(), EvidenceError> {
         let name = el.name();
         let depth = self.path.len() + 1;
@@ -245,7 +270,7 @@ impl<'i, 'a> State<'i, 'a> {
     fn root(
         &mut self,
         reader: &mut SafeReader<'a>,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
     ) -> Result<(), EvidenceError> {
         let name = el.name();
         let (prefix, local) = match name.rsplit_once(':') {
@@ -306,7 +331,7 @@ impl<'i, 'a> State<'i, 'a> {
     /// attribute-only facts (the root reference, dependency edges, VEX statements).
     fn field_for(
         &mut self,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
         reader: &mut SafeReader<'a>,
     ) -> Result<Option<Field>, EvidenceError> {
         // Inside a component: the path below its start tag.
@@ -397,7 +422,7 @@ impl<'i, 'a> State<'i, 'a> {
 
     fn required_ref(
         &mut self,
-        el: &super::xml::Element<'a>,
+        el: &crate::source::xml::Element<'a>,
         reader: &mut SafeReader<'a>,
     ) -> Result<String, EvidenceError> {
         match el.attr("ref") {
@@ -607,6 +632,7 @@ impl<'i, 'a> State<'i, 'a> {
                 ..Facts::default()
             },
             diagnostics,
+            ..Parsed::default()
         })
     }
 }

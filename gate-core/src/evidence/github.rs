@@ -10,12 +10,68 @@
 
 use serde::Deserialize;
 
-use super::approvals::{located, positions};
-use super::json;
+use super::common::{located, positions};
+use super::format::{array, object, Claim, Format, Probe};
+use super::Kind;
 use super::{Facts, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Approval, Change, Decision, Producer};
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// A GitHub pull request (REST API JSON).
+    #[allow(non_upper_case_globals)]
+    pub const GithubPullRequest: Kind = Kind("github-pull-request");
+    /// A GitHub pull request's reviews (REST API JSON list, or one review).
+    #[allow(non_upper_case_globals)]
+    pub const GithubReviews: Kind = Kind("github-reviews");
+}
+
+/// A GitHub pull request: `head`, `base`, `user`, `number`.
+pub(crate) struct PullRequestFormat;
+
+impl Format for PullRequestFormat {
+    fn kind(&self) -> Kind {
+        Kind::GithubPullRequest
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            object(probe).is_some_and(|p| {
+                p.has("head") && p.has("base") && p.has("user") && p.has("number")
+            }),
+        )
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read_pull_request(id, text)
+    }
+}
+
+/// A GitHub pull request's reviews: a list of them, or one.
+pub(crate) struct ReviewsFormat;
+
+impl Format for ReviewsFormat {
+    fn kind(&self) -> Kind {
+        Kind::GithubReviews
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let list = array(probe).is_some_and(|p| {
+            let has = |k: &str| p.first_element_keys.iter().any(|f| f == k);
+            has("state") && has("user") && has("pull_request_url")
+        });
+        let one = object(probe).is_some_and(|p| {
+            p.has("state") && p.has("user") && p.has("pull_request_url") && p.has("commit_id")
+        });
+        Claim::when(list || one)
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read_reviews(id, text)
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct User {
@@ -94,6 +150,7 @@ pub fn read_pull_request(id: &str, text: &str) -> Result<Parsed, EvidenceError> 
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 
@@ -196,6 +253,7 @@ pub fn read_reviews(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     })
 }
 

@@ -10,11 +10,60 @@
 
 use serde::Deserialize;
 
-use super::approvals::{located, positions};
-use super::json;
+use super::common::{located, positions};
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
 use super::{Facts, Parsed};
 use crate::input::{Approval, Change, Decision, Producer};
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// A GitLab merge request (REST API JSON).
+    #[allow(non_upper_case_globals)]
+    pub const GitlabMergeRequest: Kind = Kind("gitlab-merge-request");
+    /// A GitLab merge request's approvals (REST API JSON).
+    #[allow(non_upper_case_globals)]
+    pub const GitlabApprovals: Kind = Kind("gitlab-approvals");
+}
+
+/// A GitLab merge request's approvals: `approved_by` and a count.
+pub(crate) struct ApprovalsFormat;
+
+impl Format for ApprovalsFormat {
+    fn kind(&self) -> Kind {
+        Kind::GitlabApprovals
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| {
+            p.has("approved_by") && (p.has("approvals_required") || p.has("approvals_left"))
+        }))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read_approvals(id, text)
+    }
+}
+
+/// A GitLab merge request: `iid`, `target_branch`, `author`, `sha`.
+pub(crate) struct MergeRequestFormat;
+
+impl Format for MergeRequestFormat {
+    fn kind(&self) -> Kind {
+        Kind::GitlabMergeRequest
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| {
+            p.has("iid") && p.has("target_branch") && p.has("author") && p.has("sha")
+        }))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read_merge_request(id, text)
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct User {
@@ -88,6 +137,7 @@ pub fn read_approvals(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 
@@ -115,6 +165,7 @@ pub fn read_merge_request(id: &str, text: &str) -> Result<Parsed, EvidenceError>
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 

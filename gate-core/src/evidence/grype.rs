@@ -16,11 +16,38 @@
 
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::common::non_empty;
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{stated_word, Severity};
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// Grype JSON.
+    #[allow(non_upper_case_globals)]
+    pub const Grype: Kind = Kind("grype");
+}
+
+/// Grype JSON: `matches`.
+pub(crate) struct GrypeFormat;
+
+impl Format for GrypeFormat {
+    fn kind(&self) -> Kind {
+        Kind::Grype
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| p.has("matches")))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Read a Grype JSON report.
 pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
@@ -63,6 +90,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     })
 }
 
@@ -114,8 +142,6 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
 
     Finding {
         aliases,
-        tool: tool.to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word.map(str::to_owned),
         score,
@@ -133,14 +159,12 @@ fn finding(evidence: &str, tool: &str, index: usize, m: Match) -> Finding {
         }),
         rule: non_empty(v.namespace),
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, format!("/matches/{index}")),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            tool,
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, format!("/matches/{index}")),
+        )
     }
 }
 

@@ -22,13 +22,38 @@
 
 use std::borrow::Cow;
 
-use super::xml::{clip, SafeReader, XmlEvent};
-use super::{plural, Facts, Parsed};
+use super::common::plural;
+use super::format::{xml_root, Claim, Format, Probe};
+use super::{Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,
 };
+use crate::source::xml::{clip, SafeReader, XmlEvent};
 use crate::EvidenceError;
+
+impl super::Kind {
+    /// JUnit XML, every common dialect.
+    #[allow(non_upper_case_globals)]
+    pub const Junit: super::Kind = super::Kind("junit");
+}
+
+/// JUnit XML: a `<testsuites>` or `<testsuite>` root.
+pub(crate) struct JunitFormat;
+
+impl Format for JunitFormat {
+    fn kind(&self) -> super::Kind {
+        super::Kind::Junit
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(matches!(xml_root(probe), Some("testsuites" | "testsuite")))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Longest message kept, in bytes (cut at a character boundary).
 pub const MAX_MESSAGE: usize = 4096;
@@ -178,7 +203,7 @@ impl<'i> State<'i> {
     fn start(
         &mut self,
         reader: &mut SafeReader<'_>,
-        el: &super::xml::Element<'_>,
+        el: &crate::source::xml::Element<'_>,
         depth: usize,
     ) -> Result<(), EvidenceError> {
         self.seen_root = true;
@@ -474,13 +499,14 @@ impl<'i> State<'i> {
                 ..Facts::default()
             },
             diagnostics,
+            ..Parsed::default()
         }
     }
 }
 
 /// The producer named by an attribute of the root element, when it names one reliably.
 fn producer_from_root_attr(key: &str, value: &str) -> Option<&'static str> {
-    if super::xml::local_name(key) != "noNamespaceSchemaLocation" {
+    if crate::source::xml::local_name(key) != "noNamespaceSchemaLocation" {
         return None;
     }
     if value.contains("failsafe") {
@@ -1037,8 +1063,8 @@ mod tests {
                 .to_string_lossy()
                 .replace('\\', "/");
             let bytes = fs_err::read(path).unwrap();
-            let outcome = crate::evidence::text::decode(&bytes).and_then(|text| {
-                match crate::evidence::xml::root_element(&text)? {
+            let outcome = crate::source::text::decode(&bytes).and_then(|text| {
+                match crate::source::xml::root_element(&text)? {
                     Some(root) if root == "testsuites" || root == "testsuite" => {
                         read_file_text(&rel, &text).map(Some)
                     }
@@ -1085,7 +1111,7 @@ mod tests {
                 let end = tag
                     .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
                     .unwrap();
-                crate::evidence::xml::local_name(&tag[..end]).to_owned()
+                crate::source::xml::local_name(&tag[..end]).to_owned()
             })
             .collect();
         let (case_tags, suite_tags) = tags.split_at(p.facts.tests.len());

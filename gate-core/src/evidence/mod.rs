@@ -1,31 +1,39 @@
 //! Evidence: find files, detect their kind by content, parse and normalise them into facts.
 //!
-//! Every format has one module with the same shape: `read(id, text) -> Result<Parsed, _>`, which
-//! parses with source positions and normalises into [`Facts`]. Detection looks at content only
-//! (the top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
-//! stream, a `gate-approvals:` line in YAML), never at file names.
+//! Every format is a plug-in of the same shape ([`Format`]: a cheap probe, and
+//! `read(id, text) -> Result<Parsed, _>`, which parses with source positions and normalises into
+//! [`Facts`]) in its own file, listed once in [`FORMATS`]. Detection looks at content only (the
+//! top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
+//! stream, a `gate-approvals:` line in YAML), never at file names. Decoding, strict JSON, XML and
+//! positions come from `crate::source`; signatures are verified later, by `crate::verify`.
 
 pub mod approvals;
+mod common;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
+pub mod format;
 pub mod github;
 pub mod gitlab;
 pub mod grype;
-pub mod json;
 pub mod junit;
-pub mod locate;
 pub mod npm_audit;
 pub mod osv;
 pub mod sarif;
 pub mod sbom_graph;
+pub mod sigstore;
 pub mod spdx;
 pub mod tap;
-pub mod text;
 pub mod trivy;
-pub mod xml;
-pub mod yaml;
+
+// Old paths of two `source` modules, kept for callers outside gate-core's reading layers.
+#[doc(hidden)]
+pub use crate::source::{locate, text};
+
+pub use crate::files::evidence_id;
+use crate::files::walk_error;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -33,71 +41,66 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     Component, Dependency, EvidenceInfo, Finding, Producer, TestCase, TestReport, VexStatement,
 };
+use crate::source::{json, xml};
+use crate::verify::evidence::SignedItem;
 use crate::{Error, EvidenceError};
+pub use format::{Claim, Format, Probe};
 
-/// The kinds of evidence gate reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    /// JUnit XML, every common dialect.
-    Junit,
-    /// SARIF 2.1.0.
-    Sarif,
-    /// Grype JSON.
-    Grype,
-    /// Trivy JSON (SchemaVersion 2).
-    Trivy,
-    /// CycloneDX, JSON or XML.
-    CycloneDx,
-    /// SPDX 2.x JSON.
-    Spdx,
-    /// TAP 13/14 (Test Anything Protocol).
-    Tap,
-    /// A GitHub pull request (REST API JSON).
-    GithubPullRequest,
-    /// A GitHub pull request's reviews (REST API JSON list, or one review).
-    GithubReviews,
-    /// A GitLab merge request (REST API JSON).
-    GitlabMergeRequest,
-    /// A GitLab merge request's approvals (REST API JSON).
-    GitlabApprovals,
-    /// gate's generic approvals format (JSON or YAML).
-    GateApprovals,
-    /// OSV-Scanner JSON.
-    Osv,
-    /// npm audit JSON (npm 6 `advisories`, npm 7+ `auditReportVersion: 2`).
-    NpmAudit,
-    /// A Sigstore bundle (v0.1–v0.3).
-    SigstoreBundle,
-    /// A DSSE envelope.
-    Dsse,
-    /// A bare in-toto statement.
-    InToto,
-}
+/// The kind of an evidence file, by the name `input.evidence[].kind` gives it (`junit`,
+/// `sarif`, `cyclonedx`, …). Each format's file defines its kind's constant (`Kind::Junit`);
+/// [`FORMATS`] lists the formats, so the kinds gate reads are [`Kind::all`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kind(&'static str);
 
 impl Kind {
     /// The name used in `input.evidence[].kind`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Junit => "junit",
-            Kind::Sarif => "sarif",
-            Kind::Grype => "grype",
-            Kind::Trivy => "trivy",
-            Kind::CycloneDx => "cyclonedx",
-            Kind::Spdx => "spdx",
-            Kind::Tap => "tap",
-            Kind::GithubPullRequest => "github-pull-request",
-            Kind::GithubReviews => "github-reviews",
-            Kind::GitlabMergeRequest => "gitlab-merge-request",
-            Kind::GitlabApprovals => "gitlab-approvals",
-            Kind::GateApprovals => "gate-approvals",
-            Kind::Osv => "osv",
-            Kind::NpmAudit => "npm-audit",
-            Kind::SigstoreBundle => "sigstore-bundle",
-            Kind::Dsse => "dsse",
-            Kind::InToto => "in-toto",
+        self.0
+    }
+
+    /// The kind of this name, if gate reads it.
+    pub fn named(name: &str) -> Option<Kind> {
+        Self::all().into_iter().find(|k| k.0 == name)
+    }
+
+    /// Every kind gate reads, once each, in detection order.
+    pub fn all() -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = Vec::new();
+        for f in FORMATS {
+            if !kinds.contains(&f.kind()) {
+                kinds.push(f.kind());
+            }
         }
+        kinds
     }
 }
+
+/// Every format gate reads, in detection priority order: detection takes the first whose probe
+/// claims a document, and a kind given without detection is read by the first of its readers
+/// that [`Format::reads`] the text. Shapes never overlap (a JSON object's probe never claims an
+/// array), so only the order among probes of one shape matters.
+pub(crate) static FORMATS: &[&dyn Format] = &[
+    &trivy::TrivyListFormat,
+    &sarif::SarifFormat,
+    &cyclonedx_xml::CycloneDxXmlFormat,
+    &cyclonedx::CycloneDxFormat,
+    &junit::JunitFormat,
+    &grype::GrypeFormat,
+    &sigstore::BundleFormat,
+    &sigstore::DsseFormat,
+    &sigstore::InTotoFormat,
+    &trivy::TrivyKubernetesFormat,
+    &osv::OsvFormat,
+    &npm_audit::NpmAuditFormat,
+    &approvals::GateApprovalsFormat,
+    &github::PullRequestFormat,
+    &github::ReviewsFormat,
+    &gitlab::ApprovalsFormat,
+    &gitlab::MergeRequestFormat,
+    &trivy::TrivyFormat,
+    &spdx::SpdxFormat,
+    &tap::TapFormat,
+];
 
 /// Facts normalised from one file.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -133,6 +136,8 @@ pub struct Parsed {
     pub facts: Facts,
     /// Non-fatal notes.
     pub diagnostics: Vec<Diagnostic>,
+    /// Signatures and attestations awaiting verification (Sigstore, DSSE, in-toto).
+    pub signed: Vec<SignedItem>,
 }
 
 /// One evidence file, read.
@@ -145,7 +150,7 @@ pub struct Evidence {
     /// Notes about it.
     pub diagnostics: Vec<Diagnostic>,
     /// Signatures and attestations awaiting verification (see `crate::verify::evidence`).
-    pub signed: Vec<crate::verify::evidence::SignedItem>,
+    pub signed: Vec<SignedItem>,
 }
 
 /// The outcome of detection.
@@ -157,164 +162,38 @@ pub enum Detected {
     Unknown(String),
 }
 
-/// Detect the kind of a decoded document.
+/// Detect the kind of a decoded document: the first format in [`FORMATS`] whose probe claims it.
 pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
-    let first = text.trim_start().chars().next();
-    match first {
+    let json_probe;
+    let root;
+    let probe = match text.trim_start().chars().next() {
         Some('{') | Some('[') => {
-            let probe = json::Probe::read(text)?;
-            detect_json(&probe)
+            json_probe = json::Probe::read(text)?;
+            Probe::Json(&json_probe)
         }
-        Some('<') => match xml::root_element(text)? {
-            Some(root) => Ok(detect_xml(&root)),
-            None => Err(EvidenceError::new("XML document without a root element")),
-        },
-        _ if approvals::looks_like_yaml(text) => Ok(Detected::Known(Kind::GateApprovals)),
-        _ if tap::looks_like(text) => Ok(Detected::Known(Kind::Tap)),
-        _ => Ok(Detected::Unknown("neither JSON, XML nor TAP".to_owned())),
+        Some('<') => {
+            root = xml::root_element(text)?
+                .ok_or_else(|| EvidenceError::new("XML document without a root element"))?;
+            Probe::Xml(&root)
+        }
+        _ => Probe::Text(text),
+    };
+    for format in FORMATS {
+        match format.probe(&probe) {
+            Claim::No => {}
+            Claim::Yes => return Ok(Detected::Known(format.kind())),
+            Claim::Refuse(e) => return Err(e),
+            Claim::Unread(reason) => return Ok(Detected::Unknown(reason)),
+        }
     }
-}
-
-fn detect_json(p: &json::Probe) -> Result<Detected, EvidenceError> {
-    if p.is_array && p.first_element_keys.iter().any(|k| k == "Target") {
-        // Trivy's older report form: a list of results.
-        return Ok(Detected::Known(Kind::Trivy));
-    }
-    let first_has = |k: &str| p.first_element_keys.iter().any(|f| f == k);
-    if p.is_array && first_has("state") && first_has("user") && first_has("pull_request_url") {
-        // GitHub's list of pull request reviews.
-        return Ok(Detected::Known(Kind::GithubReviews));
-    }
-    if !p.is_object {
-        return Ok(Detected::Unknown(
-            "a JSON document whose top level is not an object".into(),
-        ));
-    }
-    if p.has("runs") || p.scalar("$schema").is_some_and(|s| s.contains("sarif")) {
-        return Ok(Detected::Known(Kind::Sarif));
-    }
-    if let Some(format) = p.scalar("bomFormat") {
-        return if format == "CycloneDX" {
-            Ok(Detected::Known(Kind::CycloneDx))
-        } else {
-            Err(EvidenceError::new(format!(
-                "unknown bomFormat `{format}` (expected `CycloneDX`)"
-            )))
-        };
-    }
-    if p.has("specVersion") && p.has("components") {
-        return Err(EvidenceError::new(
-            "CycloneDX-shaped document (specVersion, components) without the required `bomFormat`",
-        ));
-    }
-    if p.has("matches") {
-        return Ok(Detected::Known(Kind::Grype));
-    }
-    if p.has("attestations") && p.keys.len() == 1 {
-        // npm's attestations document: a list of `{predicateType, bundle}`.
-        return Ok(Detected::Known(Kind::SigstoreBundle));
-    }
-    match crate::verify::evidence::detect(p.scalar("mediaType"), &|k| p.has(k)) {
-        Some("sigstore-bundle") => return Ok(Detected::Known(Kind::SigstoreBundle)),
-        Some("dsse") => return Ok(Detected::Known(Kind::Dsse)),
-        Some(_) => return Ok(Detected::Known(Kind::InToto)),
-        None => {}
-    }
-    if let Some(kind) = detect_scan_json(p)? {
-        return Ok(Detected::Known(kind));
-    }
-    if let Some(kind) = detect_approvals_json(p) {
-        return Ok(Detected::Known(kind));
-    }
-    if p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results")) {
-        return Ok(Detected::Known(Kind::Trivy));
-    }
-    if p.has("spdxVersion") {
-        return Ok(Detected::Known(Kind::Spdx));
-    }
-    if p.scalar("@context").is_some_and(|c| c.contains("spdx.org")) {
-        return Ok(Detected::Unknown(
-            "an SPDX 3 JSON-LD document (gate reads SPDX 2.0-2.3 JSON)".into(),
-        ));
-    }
-    Ok(Detected::Unknown(
-        "a JSON document of no kind gate reads".into(),
-    ))
-}
-
-/// OSV-Scanner and npm audit reports; Trivy's Kubernetes report is refused here.
-fn detect_scan_json(p: &json::Probe) -> Result<Option<Kind>, EvidenceError> {
-    if p.has("ClusterName")
-        && (p.has("Resources") || p.has("Vulnerabilities") || p.has("Misconfigurations"))
-    {
-        return Err(EvidenceError::new(
-            "a Trivy Kubernetes report (`ClusterName`) is not read: scan each image or manifest \
-             with `trivy image`/`trivy config --format json` and give gate those reports",
-        ));
-    }
-    if p.has("results")
-        && p.keys
-            .keys()
-            .all(|k| osv::TOP_LEVEL_KEYS.contains(&k.as_str()))
-    {
-        return Ok(Some(Kind::Osv));
-    }
-    // npm 7+; npm 6 (`actions`, `advisories`, `muted`, `metadata`, `runId`) and pnpm (no `actions`).
-    let v6_keys = ["actions", "advisories", "muted", "metadata", "runId"];
-    if p.has("auditReportVersion")
-        || (p.has("advisories")
-            && (p.has("actions") || p.has("metadata"))
-            && p.keys.keys().all(|k| v6_keys.contains(&k.as_str())))
-    {
-        return Ok(Some(Kind::NpmAudit));
-    }
-    // A failed `npm audit --json` writes an `error` object instead of a report.
-    let npm_error_keys = [
-        "error",
-        "message",
-        "method",
-        "uri",
-        "headers",
-        "statusCode",
-        "body",
-    ];
-    if p.has("error") && p.keys.keys().all(|k| npm_error_keys.contains(&k.as_str())) {
-        return Ok(Some(Kind::NpmAudit));
-    }
-    Ok(None)
-}
-
-/// Approvals evidence: GitHub and GitLab API objects, gate's generic format.
-fn detect_approvals_json(p: &json::Probe) -> Option<Kind> {
-    if p.has("gate-approvals") {
-        Some(Kind::GateApprovals)
-    } else if p.has("head") && p.has("base") && p.has("user") && p.has("number") {
-        Some(Kind::GithubPullRequest)
-    } else if p.has("state") && p.has("user") && p.has("pull_request_url") && p.has("commit_id") {
-        Some(Kind::GithubReviews)
-    } else if p.has("approved_by") && (p.has("approvals_required") || p.has("approvals_left")) {
-        Some(Kind::GitlabApprovals)
-    } else if p.has("iid") && p.has("target_branch") && p.has("author") && p.has("sha") {
-        Some(Kind::GitlabMergeRequest)
-    } else {
-        None
-    }
-}
-
-fn detect_xml(root: &str) -> Detected {
-    match root {
-        "testsuites" | "testsuite" => Detected::Known(Kind::Junit),
-        "bom" => Detected::Known(Kind::CycloneDx),
-        other => Detected::Unknown(format!("an XML document with root element <{other}>")),
-    }
-}
-
-/// True when a decoded document is XML (its first character, after any byte-order mark and
-/// white space, is `<`).
-fn is_xml(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('<')
+    Ok(Detected::Unknown(match probe {
+        Probe::Json(p) if !p.is_object => {
+            "a JSON document whose top level is not an object".to_owned()
+        }
+        Probe::Json(_) => "a JSON document of no kind gate reads".to_owned(),
+        Probe::Xml(root) => format!("an XML document with root element <{root}>"),
+        Probe::Text(_) => "neither JSON, XML nor TAP".to_owned(),
+    }))
 }
 
 /// Read one file. `Ok(Err(reason))` means it is well-formed but of no kind gate reads.
@@ -347,31 +226,11 @@ pub fn read_as(kind: Kind, id: &str, bytes: &[u8]) -> Result<Evidence, Error> {
 
 /// Parse and normalise a decoded document of a known kind.
 fn read_known(kind: Kind, id: &str, bytes: &[u8], text: &str) -> Result<Evidence, EvidenceError> {
-    let mut signed = Vec::new();
-    let parsed = match kind {
-        Kind::SigstoreBundle | Kind::Dsse | Kind::InToto => {
-            crate::verify::evidence::read(kind.as_str(), id, text).map(|(p, s)| {
-                signed = s;
-                p
-            })
-        }
-        Kind::Junit => junit::read(id, text),
-        Kind::Sarif => sarif::read(id, text),
-        Kind::Grype => grype::read(id, text),
-        Kind::Trivy if text.trim_start().starts_with('[') => trivy::read_list(id, text),
-        Kind::Trivy => trivy::read(id, text),
-        Kind::CycloneDx if is_xml(text) => cyclonedx_xml::read(id, text),
-        Kind::CycloneDx => cyclonedx::read(id, text),
-        Kind::Spdx => spdx::read(id, text),
-        Kind::Tap => tap::read(id, text),
-        Kind::GithubPullRequest => github::read_pull_request(id, text),
-        Kind::GithubReviews => github::read_reviews(id, text),
-        Kind::GitlabMergeRequest => gitlab::read_merge_request(id, text),
-        Kind::GitlabApprovals => gitlab::read_approvals(id, text),
-        Kind::GateApprovals => approvals::read(id, text),
-        Kind::Osv => osv::read(id, text),
-        Kind::NpmAudit => npm_audit::read(id, text),
-    }?;
+    let format = FORMATS
+        .iter()
+        .find(|f| f.kind() == kind && f.reads(text))
+        .ok_or_else(|| EvidenceError::new(format!("no reader for `{}`", kind.as_str())))?;
+    let parsed = format.read(id, text)?;
     let mut diagnostics = parsed.diagnostics;
     for d in &mut diagnostics {
         d.path.get_or_insert_with(|| id.to_owned());
@@ -387,7 +246,7 @@ fn read_known(kind: Kind, id: &str, bytes: &[u8], text: &str) -> Result<Evidence
         },
         facts: parsed.facts,
         diagnostics,
-        signed,
+        signed: parsed.signed,
     })
 }
 
@@ -400,23 +259,7 @@ pub struct Collected {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The id of a scanner finding whose tool gave none (every scanner reader uses it, and merging
-/// never joins findings on it).
-pub const UNKNOWN_ID: &str = "unknown";
-
-/// A string field that is present and not blank.
-pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
-}
-
-/// `one` when `n` is 1, else `many`: for messages that count things.
-pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
+pub use crate::input::UNKNOWN_ID;
 
 /// File name endings considered when walking a folder.
 const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml", "sigstore"];
@@ -455,21 +298,27 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
         plan.push(Planned::Read { path, id, explicit });
     }
 
-    let results = read_all(&plan);
+    let plan = Arc::new(plan);
+    let results = read_all(&plan)?;
     let mut out = Collected {
         diagnostics: hidden,
         ..Collected::default()
     };
-    for (planned, result) in plan.into_iter().zip(results) {
-        match (planned, result) {
-            (Planned::Skip(note), _) => out.diagnostics.push(note),
+    for (planned, result) in plan.iter().zip(results) {
+        match (planned, result.flatten()) {
+            (Planned::Skip(note), _) => out.diagnostics.push(note.clone()),
             (Planned::Read { path, id, explicit }, Some(result)) => match result? {
                 Ok(ev) => {
                     out.diagnostics.extend(ev.diagnostics.iter().cloned());
                     out.evidence.push(ev);
                 }
-                Err(reason) if explicit => return Err(Error::UnknownKind { path, reason }),
-                Err(reason) => out.diagnostics.push(skipped(&id, &reason)),
+                Err(reason) if *explicit => {
+                    return Err(Error::UnknownKind {
+                        path: path.clone(),
+                        reason,
+                    })
+                }
+                Err(reason) => out.diagnostics.push(skipped(id, &reason)),
             },
             (Planned::Read { path, .. }, None) => {
                 return Err(Error::Io(std::io::Error::other(format!(
@@ -531,25 +380,6 @@ pub struct Listed {
     pub hidden: Vec<Diagnostic>,
 }
 
-/// A walking error as an I/O error naming the path at fault (a loop names both ends).
-pub(crate) fn walk_error(arg: &Path) -> impl Fn(walkdir::Error) -> Error + '_ {
-    move |e| {
-        let path = e
-            .path()
-            .map(Path::to_owned)
-            .unwrap_or_else(|| arg.to_owned());
-        let message = match e.loop_ancestor() {
-            Some(ancestor) => format!(
-                "{}: a symbolic link loops back to {}; gate follows links in folders it walks",
-                path.display(),
-                ancestor.display()
-            ),
-            None => format!("{}: {e}", path.display()),
-        };
-        Error::Io(std::io::Error::other(message))
-    }
-}
-
 enum Planned {
     Skip(Diagnostic),
     Read {
@@ -561,40 +391,25 @@ enum Planned {
 
 type ReadResult = Result<Result<Evidence, String>, Error>;
 
-/// Read every planned file, on as many threads as there are cores (at most one per file).
-fn read_all(plan: &[Planned]) -> Vec<Option<ReadResult>> {
-    let n = plan.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(n)
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = plan.get(i) else { break };
-            if let Planned::Read { path, id, .. } = item {
-                done.push((i, read_file(path, id)));
-            }
-        }
-        done
+/// Read every planned file, on as many threads as there are cores (at most one per file); a
+/// skipped entry's slot is `Some(None)`, a file whose reading stopped (a thread that failed)
+/// `None`.
+fn read_all(plan: &Arc<Vec<Planned>>) -> Result<Vec<Option<Option<ReadResult>>>, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let read = |_: &mut (), item: &Planned| match item {
+        Planned::Read { path, id, .. } => Some(read_file(path, id)),
+        Planned::Skip(_) => None,
     };
-    let mut slots: Vec<Option<ReadResult>> = (0..n).map(|_| None).collect();
-    let batches: Vec<Vec<(usize, ReadResult)>> = if threads <= 1 {
-        vec![work()]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        })
-    };
-    for (i, r) in batches.into_iter().flatten() {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(r);
-        }
-    }
-    slots
+    let out = crate::pool::run_ordered(
+        Arc::clone(plan),
+        threads,
+        std::thread::Builder::new,
+        || (),
+        read,
+        |_| false,
+        None,
+    )?;
+    Ok(out.slots)
 }
 
 /// File names that claim an evidence kind: such a file found while walking must be readable.
@@ -626,12 +441,6 @@ fn skipped(id: &str, reason: &str) -> Diagnostic {
         line: None,
         message: format!("skipped: {reason}"),
     }
-}
-
-/// The evidence id of a path: the path as given, with `/` separators.
-pub fn evidence_id(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
 #[cfg(test)]
@@ -702,5 +511,80 @@ mod tests {
     fn cyclonedx_without_bom_format_is_refused() {
         let e = detect(r#"{"specVersion":1.5,"components":[]}"#).unwrap_err();
         assert!(e.message.contains("bomFormat"), "{e:?}");
+    }
+
+    /// Every fact of real-tool fixtures: its pointer resolves to the start of an object.
+    #[test]
+    fn resolves_every_fact_of_real_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        for rel in [
+            "sbom/environment-1.6.cdx.json",
+            "sarif/ruff.sarif",
+            "sarif/bandit-deploy-helper.sarif",
+        ] {
+            let path = root.join(rel);
+            let ev = read_file(&path, rel).unwrap().unwrap();
+            let pointers: Vec<String> = ev
+                .facts
+                .components
+                .iter()
+                .map(|c| &c.source)
+                .chain(ev.facts.findings.iter().map(|f| &f.source))
+                .filter_map(|s| s.pointer.clone())
+                .collect();
+            assert!(!pointers.is_empty(), "{rel}");
+            let text = fs_err::read_to_string(&path).unwrap();
+            let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+            let found = locate::locate(&text, &refs);
+            assert_eq!(
+                found.len(),
+                pointers.len(),
+                "{rel}: not every pointer resolved"
+            );
+            for (p, (line, col)) in found {
+                let l = text.lines().nth(line - 1).unwrap();
+                let at: String = l.chars().skip(col - 1).take(1).collect();
+                assert_eq!(at, "{", "{rel}{p} at {line}:{col}");
+            }
+        }
+    }
+
+    /// Every kind the registry reads has a row in docs/evidence.md naming it and linking its
+    /// page, and that page exists: a format added to `FORMATS` without docs fails here.
+    #[test]
+    fn every_kind_has_a_documented_page() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        let index = fs_err::read_to_string(docs.join("evidence.md")).unwrap();
+        for kind in Kind::all() {
+            let name = format!("`{}`", kind.as_str());
+            let row = index
+                .lines()
+                .find(|l| l.starts_with("| ") && l.contains(&name))
+                .unwrap_or_else(|| panic!("docs/evidence.md has no row for {name}"));
+            let page = row
+                .split("](")
+                .nth(1)
+                .and_then(|rest| rest.split(')').next())
+                .unwrap_or_else(|| panic!("the row for {name} links no page"));
+            assert!(docs.join(page).is_file(), "{name}: docs/{page} is missing");
+        }
+    }
+
+    /// Every kind is readable without detection (`read_as`): some reader of it accepts the
+    /// text, and kinds and their names map one to one.
+    #[test]
+    fn every_kind_has_a_reader_and_a_unique_name() {
+        let kinds = Kind::all();
+        assert_eq!(kinds.len(), 17, "{kinds:?}");
+        for kind in &kinds {
+            assert_eq!(Kind::named(kind.as_str()), Some(*kind));
+            for text in ["{}", "[]", "<a/>", "x"] {
+                assert!(
+                    FORMATS.iter().any(|f| f.kind() == *kind && f.reads(text)),
+                    "{kind:?} has no reader for {text}"
+                );
+            }
+        }
+        assert_eq!(Kind::named("nope"), None);
     }
 }

@@ -21,12 +21,59 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::common::non_empty;
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed, UNKNOWN_ID};
 use crate::input::{
     Finding, FindingKind, FixState, Location, Package, Producer, ScanReport, Source, TotalMismatch,
 };
 use crate::severity::Severity;
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// npm audit JSON (npm 6 `advisories`, npm 7+ `auditReportVersion: 2`).
+    #[allow(non_upper_case_globals)]
+    pub const NpmAudit: Kind = Kind("npm-audit");
+}
+
+/// npm audit JSON: npm 7+, npm 6 and pnpm, or the `error` object of a failed audit.
+pub(crate) struct NpmAuditFormat;
+
+impl Format for NpmAuditFormat {
+    fn kind(&self) -> Kind {
+        Kind::NpmAudit
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let Some(p) = object(probe) else {
+            return Claim::No;
+        };
+        // npm 7+; npm 6 (`actions`, `advisories`, `muted`, `metadata`, `runId`) and pnpm (no `actions`).
+        let v6_keys = ["actions", "advisories", "muted", "metadata", "runId"];
+        let report = p.has("auditReportVersion")
+            || (p.has("advisories")
+                && (p.has("actions") || p.has("metadata"))
+                && p.keys.keys().all(|k| v6_keys.contains(&k.as_str())));
+        // A failed `npm audit --json` writes an `error` object instead of a report.
+        let error_keys = [
+            "error",
+            "message",
+            "method",
+            "uri",
+            "headers",
+            "statusCode",
+            "body",
+        ];
+        let error = p.has("error") && p.keys.keys().all(|k| error_keys.contains(&k.as_str()));
+        Claim::when(report || error)
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The `auditReportVersion` gate reads with [`read_v2`].
 pub const REPORT_VERSION: i64 = 2;
@@ -253,8 +300,6 @@ fn v2_finding(
     };
     Finding {
         aliases,
-        tool: "npm-audit".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word,
         score,
@@ -270,16 +315,14 @@ fn v2_finding(
             path: Some(n.to_owned()),
             ..Location::default()
         }),
-        rule: None,
         message,
         remediation,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "npm-audit",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -370,11 +413,8 @@ fn v1_finding(
     };
     Finding {
         aliases,
-        tool: "npm-audit".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word,
-        score: None,
         package: Some(Package {
             purl: npm_purl(&name, version.as_deref()),
             name,
@@ -383,17 +423,14 @@ fn v1_finding(
         }),
         fix_state,
         fixed_in,
-        location: None,
-        rule: None,
         message,
         remediation: non_empty(a.recommendation.clone()),
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "npm-audit",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -420,11 +457,12 @@ fn parsed(
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     }
 }
 
 fn npm_purl(name: &str, version: Option<&str>) -> Option<String> {
-    super::osv::purl_of("npm", name, version)
+    super::common::purl_of("npm", name, version)
 }
 
 /// A JSON pointer reference token (RFC 6901): `~` → `~0`, `/` → `~1`.

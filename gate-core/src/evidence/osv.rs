@@ -21,10 +21,39 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::common::{non_empty, purl_of};
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed, UNKNOWN_ID};
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{cvss_base_score, Severity};
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// OSV-Scanner JSON.
+    #[allow(non_upper_case_globals)]
+    pub const Osv: Kind = Kind("osv");
+}
+
+/// OSV-Scanner JSON: `results`, and no key OSV-Scanner does not write.
+pub(crate) struct OsvFormat;
+
+impl Format for OsvFormat {
+    fn kind(&self) -> Kind {
+        Kind::Osv
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| {
+            p.has("results") && p.keys.keys().all(|k| TOP_LEVEL_KEYS.contains(&k.as_str()))
+        }))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The top-level keys an OSV-Scanner JSON report may have (detection requires `results` and
 /// accepts no other key, so that other tools' `results` documents are not taken for it).
@@ -72,6 +101,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 
@@ -156,8 +186,6 @@ fn finding(
 
     Finding {
         aliases,
-        tool: "osv-scanner".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source,
         score,
@@ -173,16 +201,13 @@ fn finding(
             path: Some(p.to_owned()),
             ..Location::default()
         }),
-        rule: None,
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "osv-scanner",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -229,48 +254,6 @@ fn fixes(
         FixState::Unknown
     };
     (state, fixed)
-}
-
-/// The package URL of an OSV ecosystem's package, for the ecosystems that have a purl type.
-pub fn purl_of(ecosystem: &str, name: &str, version: Option<&str>) -> Option<String> {
-    // `Debian:12`, `Alpine:v3.18`: the part before the colon names the ecosystem.
-    let base = ecosystem.split(':').next().unwrap_or(ecosystem);
-    let (ty, namespace, name) = match base {
-        "npm" => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
-            Some((scope, n)) => ("npm", Some(format!("@{scope}")), n.to_owned()),
-            None => ("npm", None, name.to_owned()),
-        },
-        "PyPI" => ("pypi", None, name.to_ascii_lowercase().replace('_', "-")),
-        "Go" => match name.rsplit_once('/') {
-            Some((ns, n)) => ("golang", Some(ns.to_owned()), n.to_owned()),
-            None => ("golang", None, name.to_owned()),
-        },
-        "crates.io" => ("cargo", None, name.to_owned()),
-        "Maven" => match name.split_once(':') {
-            Some((g, a)) => ("maven", Some(g.to_owned()), a.to_owned()),
-            None => return None,
-        },
-        "RubyGems" => ("gem", None, name.to_owned()),
-        "Packagist" => match name.split_once('/') {
-            Some((v, n)) => ("composer", Some(v.to_owned()), n.to_owned()),
-            None => ("composer", None, name.to_owned()),
-        },
-        "NuGet" => ("nuget", None, name.to_owned()),
-        "Pub" => ("pub", None, name.to_owned()),
-        "Hex" => ("hex", None, name.to_owned()),
-        "Debian" => ("deb", Some("debian".to_owned()), name.to_owned()),
-        "Ubuntu" => ("deb", Some("ubuntu".to_owned()), name.to_owned()),
-        "Alpine" => ("apk", Some("alpine".to_owned()), name.to_owned()),
-        _ => return None,
-    };
-    let mut purl = packageurl::PackageUrl::new(ty, name).ok()?;
-    if let Some(ns) = namespace {
-        purl.with_namespace(ns);
-    }
-    if let Some(v) = version {
-        purl.with_version(v.to_owned());
-    }
-    Some(purl.to_string())
 }
 
 fn first_line(text: &str) -> String {

@@ -23,12 +23,38 @@ use std::fmt;
 use serde::de::Visitor;
 use serde::Deserialize;
 
-use super::{json, Facts, Parsed};
-use crate::input::{
-    Finding, FindingKind, FixState, IncompleteRun, Location, Producer, ScanReport, Source,
-};
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed};
+use crate::input::{Finding, FindingKind, IncompleteRun, Location, Producer, ScanReport, Source};
 use crate::severity::Severity;
+use crate::source::json;
 use crate::EvidenceError;
+
+impl Kind {
+    /// SARIF 2.1.0.
+    #[allow(non_upper_case_globals)]
+    pub const Sarif: Kind = Kind("sarif");
+}
+
+/// SARIF: `runs`, or a `$schema` naming SARIF.
+pub(crate) struct SarifFormat;
+
+impl Format for SarifFormat {
+    fn kind(&self) -> Kind {
+        Kind::Sarif
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(object(probe).is_some_and(|p| {
+            p.has("runs") || p.scalar("$schema").is_some_and(|s| s.contains("sarif"))
+        }))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The one SARIF version gate reads.
 pub const VERSION: &str = "2.1.0";
@@ -108,6 +134,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         },
         producer,
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 
@@ -136,7 +163,7 @@ fn incomplete_run(id: &str, r: usize, run: &Run, tool: &str) -> Vec<IncompleteRu
             .filter(|t| !t.is_empty());
         if let Some(text) = said {
             reason.push_str(": ");
-            reason.push_str(super::xml::clip(text, 200));
+            reason.push_str(crate::source::xml::clip(text, 200));
         }
         out.push(IncompleteRun {
             run: format!("runs[{r}]"),
@@ -282,28 +309,22 @@ impl<'a> RunContext<'a> {
         };
 
         Ok(Finding {
-            id,
-            aliases: Vec::new(),
-            tool: self.tool_name.to_owned(),
-            kind: self.kind,
             severity,
             severity_source: Some(level.as_str().to_owned()),
             score,
-            package: None,
-            fix_state: FixState::Unknown,
-            fixed_in: Vec::new(),
             location: self.location(result),
             rule: rule_id,
             message: message
                 .map(|m| message_text(m, rule, component, self.driver))
                 .unwrap_or_default(),
-            remediation: None,
             suppressed: is_suppressed(result.suppressions.as_deref()),
             baseline_state: result.baseline_state.clone(),
-            source: Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
-            tools: Vec::new(),
-            sources: Vec::new(),
-            subject: String::new(),
+            ..Finding::new(
+                self.tool_name,
+                self.kind,
+                id,
+                Source::pointer(evidence, format!("/runs/{r}/results/{i}")),
+            )
         })
     }
 
@@ -776,7 +797,7 @@ impl<'de> Visitor<'de> for ScoreVisitor {
         match Severity::from_word(v) {
             Severity::Unknown => Err(E::custom(format!(
                 "`security-severity` \"{}\" is neither a CVSS score from 0.0 to 10.0 nor a severity word",
-                super::xml::clip(v, 40)
+                crate::source::xml::clip(v, 40)
             ))),
             word => Ok(Score::Word(word)),
         }
@@ -797,6 +818,7 @@ impl<'de> Visitor<'de> for ScoreVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::FixState;
 
     fn log(runs: &str) -> String {
         format!(r#"{{"version":"2.1.0","runs":{runs}}}"#)

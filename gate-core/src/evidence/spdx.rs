@@ -23,11 +23,45 @@
 
 use std::collections::BTreeMap;
 
-use super::cyclonedx::Array;
-use super::{json, sbom_graph, Facts, Parsed};
+use super::format::{object, Claim, Format, Probe};
+use super::Kind;
+use super::{sbom_graph, Facts, Parsed};
 use crate::input::{Component, Dependency, Producer, Source};
 use crate::license::is_no_assertion;
+use crate::source::json::{self, Array};
 use crate::EvidenceError;
+
+impl Kind {
+    /// SPDX 2.x JSON.
+    #[allow(non_upper_case_globals)]
+    pub const Spdx: Kind = Kind("spdx");
+}
+
+/// SPDX 2.x JSON: `spdxVersion`; SPDX 3 JSON-LD is recognised and not read.
+pub(crate) struct SpdxFormat;
+
+impl Format for SpdxFormat {
+    fn kind(&self) -> Kind {
+        Kind::Spdx
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let Some(p) = object(probe) else {
+            return Claim::No;
+        };
+        if p.has("spdxVersion") {
+            Claim::Yes
+        } else if p.scalar("@context").is_some_and(|c| c.contains("spdx.org")) {
+            Claim::Unread("an SPDX 3 JSON-LD document (gate reads SPDX 2.0-2.3 JSON)".into())
+        } else {
+            Claim::No
+        }
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The `spdxVersion` values gate reads.
 pub const KNOWN_VERSIONS: &[&str] = &["SPDX-2.0", "SPDX-2.1", "SPDX-2.2", "SPDX-2.3"];
@@ -99,6 +133,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
             ..Facts::default()
         },
         diagnostics: Vec::new(),
+        ..Parsed::default()
     })
 }
 

@@ -16,12 +16,38 @@
 //! is not `1..N`, a `TAP version` other than 13 or 14, or one that is not the first line, and a
 //! YAML block that is never closed (a truncated file).
 
-use super::{plural, Facts, Parsed};
+use super::common::plural;
+use super::format::{text, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::{
     CountMismatch, Producer, Source, TestCase, TestReport, TestStatus, TestSummary,
 };
 use crate::EvidenceError;
+
+impl Kind {
+    /// TAP 13/14 (Test Anything Protocol).
+    #[allow(non_upper_case_globals)]
+    pub const Tap: Kind = Kind("tap");
+}
+
+/// TAP: a version line, a plan or a test point first.
+pub(crate) struct TapFormat;
+
+impl Format for TapFormat {
+    fn kind(&self) -> Kind {
+        Kind::Tap
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(text(probe).is_some_and(looks_like))
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// Longest message kept, in bytes (cut at a character boundary).
 pub const MAX_MESSAGE: usize = 4096;
@@ -157,7 +183,7 @@ struct Diagnostics {
 /// Read a YAML block (lines without their common indentation).
 fn read_yaml(block: &str) -> Diagnostics {
     // Too deep to parse in reasonable time: read it as lines, like any block that is not YAML.
-    if super::yaml::check_depth(block).is_err() {
+    if crate::source::yaml::check_depth(block).is_err() {
         return read_yaml_loosely(block);
     }
     match yaml_serde::from_str::<yaml_serde::Value>(block) {
@@ -306,7 +332,7 @@ impl<'i> State<'i> {
             classname: String::new(),
             name,
             status,
-            message: message.map(|m| super::xml::clip(m.trim(), MAX_MESSAGE).to_owned()),
+            message: message.map(|m| crate::source::xml::clip(m.trim(), MAX_MESSAGE).to_owned()),
             duration_s: diag
                 .duration_ms
                 .filter(|d| d.is_finite() && *d >= 0.0)
@@ -387,7 +413,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 message: Some(if reason.is_empty() {
                     "the test run bailed out".to_owned()
                 } else {
-                    super::xml::clip(reason, MAX_MESSAGE).to_owned()
+                    crate::source::xml::clip(reason, MAX_MESSAGE).to_owned()
                 }),
                 duration_s: None,
                 flaky: false,
@@ -440,7 +466,10 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                     " (expected `1..N`)"
                 };
                 EvidenceError::at(
-                    format!("not a TAP plan: `{}`{why}", super::xml::clip(body, 60)),
+                    format!(
+                        "not a TAP plan: `{}`{why}",
+                        crate::source::xml::clip(body, 60)
+                    ),
                     line_no,
                     1,
                 )
@@ -592,6 +621,7 @@ fn finish(state: State<'_>) -> Parsed {
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     }
 }
 

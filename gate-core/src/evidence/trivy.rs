@@ -19,11 +19,99 @@ use std::fmt;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{json, non_empty, Facts, Parsed, UNKNOWN_ID};
+use super::common::non_empty;
+use super::format::{array, object, Claim, Format, Probe};
+use super::Kind;
+use super::{Facts, Parsed, UNKNOWN_ID};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Finding, FindingKind, FixState, Location, Package, Producer, Source};
 use crate::severity::{stated_word, Severity};
+use crate::source::json;
 use crate::EvidenceError;
+
+/// Why a Trivy Kubernetes report is refused.
+const KUBERNETES_REFUSED: &str =
+    "a Trivy Kubernetes report (`ClusterName`) is not read: scan each image or manifest \
+     with `trivy image`/`trivy config --format json` and give gate those reports";
+
+impl Kind {
+    /// Trivy JSON (SchemaVersion 2, and the older list of results).
+    #[allow(non_upper_case_globals)]
+    pub const Trivy: Kind = Kind("trivy");
+}
+
+/// Trivy's older report form: a list of results (`Target`).
+pub(crate) struct TrivyListFormat;
+
+impl Format for TrivyListFormat {
+    fn kind(&self) -> Kind {
+        Kind::Trivy
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            array(probe).is_some_and(|p| p.first_element_keys.iter().any(|k| k == "Target")),
+        )
+    }
+
+    fn reads(&self, text: &str) -> bool {
+        text.trim_start().starts_with('[')
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read_list(id, text)
+    }
+}
+
+/// Trivy's Kubernetes report (`ClusterName`): recognised and refused.
+pub(crate) struct TrivyKubernetesFormat;
+
+impl Format for TrivyKubernetesFormat {
+    fn kind(&self) -> Kind {
+        Kind::Trivy
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        let k8s = object(probe).is_some_and(|p| {
+            p.has("ClusterName")
+                && (p.has("Resources") || p.has("Vulnerabilities") || p.has("Misconfigurations"))
+        });
+        if k8s {
+            Claim::Refuse(EvidenceError::new(KUBERNETES_REFUSED))
+        } else {
+            Claim::No
+        }
+    }
+
+    fn reads(&self, _text: &str) -> bool {
+        false
+    }
+
+    fn read(&self, _id: &str, _text: &str) -> Result<Parsed, EvidenceError> {
+        Err(EvidenceError::new(KUBERNETES_REFUSED))
+    }
+}
+
+/// Trivy JSON: `SchemaVersion`, or `ArtifactName` with `Results`.
+pub(crate) struct TrivyFormat;
+
+impl Format for TrivyFormat {
+    fn kind(&self) -> Kind {
+        Kind::Trivy
+    }
+
+    fn probe(&self, probe: &Probe<'_>) -> Claim {
+        Claim::when(
+            object(probe).is_some_and(|p| {
+                p.has("SchemaVersion") || (p.has("ArtifactName") && p.has("Results"))
+            }),
+        )
+    }
+
+    fn read(&self, id: &str, text: &str) -> Result<Parsed, EvidenceError> {
+        read(id, text)
+    }
+}
 
 /// The one SchemaVersion gate reads.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -145,6 +233,7 @@ fn parsed(
             ..Facts::default()
         },
         diagnostics,
+        ..Parsed::default()
     }
 }
 
@@ -199,8 +288,6 @@ fn finding(
 
     Finding {
         aliases,
-        tool: "trivy".to_owned(),
-        kind: FindingKind::Vulnerability,
         severity,
         severity_source: word.map(str::to_owned),
         score,
@@ -213,14 +300,12 @@ fn finding(
         }),
         rule: v.data_source.and_then(|d| non_empty(d.id)),
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: vid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::Vulnerability,
+            vid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -280,25 +365,19 @@ fn misconfiguration(
     };
     Some(Finding {
         aliases,
-        tool: "trivy".to_owned(),
-        kind: FindingKind::Misconfiguration,
         severity,
         severity_source,
-        score: None,
-        package: None,
-        fix_state: FixState::Unknown,
-        fixed_in: Vec::new(),
         location: file_location(target.map(str::to_owned), cause.start_line, cause.end_line),
         rule: non_empty(m.kind).or_else(|| non_empty(cause.provider)),
         message,
         remediation: non_empty(m.resolution),
         suppressed,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: mid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::Misconfiguration,
+            mid,
+            Source::pointer(evidence, pointer),
+        )
     })
 }
 
@@ -313,26 +392,17 @@ fn secret(evidence: &str, pointer: String, target: Option<&str>, x: Secret) -> F
         (None, None) => rid.clone(),
     };
     Finding {
-        aliases: Vec::new(),
-        tool: "trivy".to_owned(),
-        kind: FindingKind::Secret,
         severity,
         severity_source,
-        score: None,
-        package: None,
-        fix_state: FixState::Unknown,
-        fixed_in: Vec::new(),
         location: file_location(target.map(str::to_owned), x.start_line, x.end_line),
         rule: non_empty(x.category),
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: rid,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::Secret,
+            rid,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 
@@ -364,26 +434,18 @@ fn license(
         None => format!("{name} license{what}"),
     };
     Finding {
-        aliases: Vec::new(),
-        tool: "trivy".to_owned(),
-        kind: FindingKind::License,
         severity,
         severity_source,
-        score: None,
         package,
-        fix_state: FixState::Unknown,
-        fixed_in: Vec::new(),
         location: file_location(path, None, None),
         rule: category,
         message,
-        remediation: None,
-        suppressed: false,
-        baseline_state: None,
-        source: Source::pointer(evidence, pointer),
-        id: name,
-        tools: Vec::new(),
-        sources: Vec::new(),
-        subject: String::new(),
+        ..Finding::new(
+            "trivy",
+            FindingKind::License,
+            name,
+            Source::pointer(evidence, pointer),
+        )
     }
 }
 

@@ -197,7 +197,7 @@ fn package_keys(f: &Finding) -> Option<(Option<String>, String)> {
 /// The identifiers a finding can join others by: its id and its joining aliases, upper-cased.
 fn identifiers(f: &Finding) -> Vec<String> {
     let mut out = Vec::with_capacity(1 + f.aliases.len());
-    if f.id != crate::evidence::UNKNOWN_ID {
+    if f.id != crate::input::UNKNOWN_ID {
         out.push(f.id.to_ascii_uppercase());
     }
     for a in &f.aliases {
@@ -224,7 +224,7 @@ fn combine(mut members: Vec<Finding>) -> Option<Finding> {
     let mut spelled: std::collections::BTreeMap<String, String> = Default::default();
     for m in &members {
         for ident in std::iter::once(&m.id).chain(m.aliases.iter()) {
-            if ident == crate::evidence::UNKNOWN_ID || ident.trim().is_empty() {
+            if ident == crate::input::UNKNOWN_ID || ident.trim().is_empty() {
                 continue;
             }
             spelled

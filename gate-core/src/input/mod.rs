@@ -7,8 +7,12 @@
 
 pub(crate) mod approval;
 mod rego;
+mod signature;
 
 pub use approval::{Approval, Change, Decision};
+pub use signature::{
+    Attestation, Provenance, Signer, Subject, TlogInfo, Verification, VerificationSummary,
+};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -322,6 +326,10 @@ pub enum FixState {
     Unknown,
 }
 
+/// The id of a scanner finding whose tool gave none (every scanner reader uses it, and merging
+/// never joins findings on it).
+pub const UNKNOWN_ID: &str = "unknown";
+
 /// One scan result, from any tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
@@ -367,6 +375,37 @@ pub struct Finding {
     pub sources: Vec<Source>,
     /// The stable string results about this finding name it by (filled when the input is built).
     pub subject: String,
+}
+
+impl Finding {
+    /// A finding of `tool` about `id`, read at `source`: severity unknown, no package, location,
+    /// fix or message yet. Readers set what their tool states with struct update syntax
+    /// (`Finding { severity, message, ..Finding::new(…) }`); merging fills `tools`, `sources`
+    /// and `subject`.
+    pub fn new(tool: &str, kind: FindingKind, id: String, source: Source) -> Self {
+        Finding {
+            id,
+            aliases: Vec::new(),
+            tool: tool.to_owned(),
+            kind,
+            severity: Severity::Unknown,
+            severity_source: None,
+            score: None,
+            package: None,
+            fix_state: FixState::Unknown,
+            fixed_in: Vec::new(),
+            location: None,
+            rule: None,
+            message: String::new(),
+            remediation: None,
+            suppressed: false,
+            baseline_state: None,
+            source,
+            tools: Vec::new(),
+            sources: Vec::new(),
+            subject: String::new(),
+        }
+    }
 }
 
 impl Finding {
@@ -550,9 +589,9 @@ pub struct Input {
     /// SBOM contents.
     pub sbom: Sbom,
     /// Signature verification outcomes (filled by the verification step; empty until then).
-    pub signatures: Vec<crate::verify::Verification>,
+    pub signatures: Vec<Verification>,
     /// Attestation verification outcomes (filled by the verification step; empty until then).
-    pub attestations: Vec<crate::verify::evidence::Attestation>,
+    pub attestations: Vec<Attestation>,
     /// Every reviewer's standing decision on the change, from every approvals file.
     pub approvals: Vec<Approval>,
     /// The change being released (pull request, merge request, ticket), when evidence names it.

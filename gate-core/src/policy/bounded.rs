@@ -14,7 +14,6 @@
 //! - **Panics** inside regorus are caught on the evaluation thread and reported as errors.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -84,63 +83,37 @@ pub(crate) fn evaluate_all(
     let deadline = Instant::now() + limits.timeout;
     let _ceiling = MemoryCeiling::set(limits.max_memory);
     let queries = Arc::new(queries);
-    let next = Arc::new(AtomicUsize::new(0));
-    let failed = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<(usize, Result<Value, Error>)>();
-    for _ in 0..threads.clamp(1, queries.len().max(1)) {
-        let mut engine = engine.clone();
-        let (queries, next, failed, tx) = (
-            Arc::clone(&queries),
-            Arc::clone(&next),
-            Arc::clone(&failed),
-            tx.clone(),
-        );
-        spawn(move || {
-            while !failed.load(Ordering::Relaxed) {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((label, query)) = queries.get(i) else {
-                    break;
-                };
-                let value = guarded(label, limits, || {
-                    set_deadline(&mut engine, deadline);
-                    engine.eval_query(query.clone(), false).map(|r| {
-                        r.result
-                            .first()
-                            .and_then(|r| r.expressions.first())
-                            .map(|e| e.value.clone())
-                            .unwrap_or(Value::Undefined)
-                    })
-                });
-                if value.is_err() {
-                    failed.store(true, Ordering::Relaxed);
-                }
-                if tx.send((i, value)).is_err() {
-                    break;
-                }
-            }
-        })?;
-    }
-    drop(tx);
-    let mut slots: Vec<Option<Result<Value, Error>>> = queries.iter().map(|_| None).collect();
-    loop {
-        let wait = (deadline + GRACE).saturating_duration_since(Instant::now());
-        match rx.recv_timeout(wait) {
-            Ok((i, v)) => {
-                if let Some(slot) = slots.get_mut(i) {
-                    *slot = Some(v);
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let pending: Vec<&str> = slots
-                    .iter()
-                    .zip(queries.iter())
-                    .filter(|(s, _)| s.is_none())
-                    .map(|(_, (label, _))| label.as_str())
-                    .collect();
-                return Err(time_limit(&pending.join(", "), limits.timeout));
-            }
-        }
+    let evaluate = move |engine: &mut regorus::Engine, (label, query): &(String, String)| {
+        guarded(label, limits, || {
+            set_deadline(engine, deadline);
+            engine.eval_query(query.clone(), false).map(|r| {
+                r.result
+                    .first()
+                    .and_then(|r| r.expressions.first())
+                    .map(|e| e.value.clone())
+                    .unwrap_or(Value::Undefined)
+            })
+        })
+    };
+    let out = crate::pool::run_ordered(
+        Arc::clone(&queries),
+        threads,
+        eval_thread,
+        || engine.clone(),
+        evaluate,
+        Result::is_err,
+        Some(deadline + GRACE),
+    )
+    .map_err(Error::Io)?;
+    let slots = out.slots;
+    if out.timed_out {
+        let pending: Vec<&str> = slots
+            .iter()
+            .zip(queries.iter())
+            .filter(|(s, _)| s.is_none())
+            .map(|(_, (label, _))| label.as_str())
+            .collect();
+        return Err(time_limit(&pending.join(", "), limits.timeout));
     }
     let failed = slots.iter().any(|v| matches!(v, Some(Err(_))));
     Ok(slots
@@ -189,13 +162,15 @@ fn thread_stopped(label: &str) -> Error {
     }
 }
 
-fn spawn(f: impl FnOnce() + Send + 'static) -> Result<(), Error> {
+/// How an evaluation thread is started: named, with [`EVAL_STACK`].
+fn eval_thread() -> std::thread::Builder {
     std::thread::Builder::new()
         .name("gate-eval".to_owned())
         .stack_size(EVAL_STACK)
-        .spawn(f)
-        .map(drop)
-        .map_err(Error::Io)
+}
+
+fn spawn(f: impl FnOnce() + Send + 'static) -> Result<(), Error> {
+    eval_thread().spawn(f).map(drop).map_err(Error::Io)
 }
 
 fn set_deadline(engine: &mut regorus::Engine, deadline: Instant) {

@@ -246,7 +246,7 @@ fn read_block(
     start: usize,
     bad: &dyn Fn(usize, String) -> Error,
 ) -> Result<Block, Error> {
-    crate::evidence::yaml::check_depth(yaml).map_err(|e| {
+    crate::source::yaml::check_depth(yaml).map_err(|e| {
         bad(
             start + e.line.unwrap_or(1),
             format!("METADATA is not valid YAML: {}", e.message),

@@ -100,7 +100,7 @@ pub fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
         .follow_links(true)
         .sort_by_file_name();
     for entry in walk {
-        let entry = entry.map_err(crate::evidence::walk_error(path))?;
+        let entry = entry.map_err(crate::files::walk_error(path))?;
         if !entry.file_type().is_dir() && entry.path().extension().is_some_and(|e| e == "rego") {
             out.push(entry.into_path());
         }
@@ -111,7 +111,7 @@ pub fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
 fn read(path: &Path) -> Result<PolicyFile, Error> {
     let text = crate::files::read_to_string(path, crate::files::Input::Policy)?;
     Ok(PolicyFile {
-        path: crate::evidence::evidence_id(path),
+        path: crate::files::evidence_id(path),
         text,
     })
 }
@@ -421,8 +421,8 @@ pub fn read_data(path: &Path) -> Result<Value, Error> {
         path: path.to_owned(),
         problem: source,
     };
-    let text = crate::evidence::text::decode(&bytes).map_err(wrap)?;
-    let json = crate::evidence::json::parse_value(&text).map_err(wrap)?;
+    let text = crate::source::text::decode(&bytes).map_err(wrap)?;
+    let json = crate::source::json::parse_value(&text).map_err(wrap)?;
     if !json.is_object() {
         return Err(wrap(EvidenceError::new(
             "a data document must be a JSON object",

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::evidence::text::line_col;
+use crate::source::text::line_col;
 use crate::{Error, EvidenceError};
 
 /// Parse TOML text into `T`; errors carry the line and column of the span the parser reports

@@ -1,6 +1,7 @@
 //! Signatures and attestations as evidence: Sigstore bundles, DSSE envelopes and bare in-toto
-//! statements read by `gate check`/`gate inspect`, verified with the run's expectations, and
-//! turned into `input.signatures[]` and `input.attestations[]`.
+//! statements read by `gate check`/`gate inspect` (the format plug-ins in `evidence/sigstore.rs`
+//! decode them through [`decode`]), verified here with the run's expectations, and turned into
+//! `input.signatures[]` and `input.attestations[]`.
 //!
 //! Reading only decodes (an unsigned or undecodable envelope is refused there); verification
 //! happens once every file is read, so that all of them are judged against the same trusted root
@@ -10,14 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::dsse::Envelope;
-use super::intoto::{statement_from_value, Provenance, Statement, Subject, VerificationSummary};
+use super::intoto::{statement_from_value, Statement};
 use super::{bundle, Artifact, Expectations, Matcher, PublicKey, TrustedRoot, Verification};
-use crate::evidence::Parsed;
 use crate::files::{self, Input};
-use crate::input::{Producer, Source};
+use crate::input::Source;
+pub use crate::input::{Attestation, Signer};
 use crate::{Error, EvidenceError};
 
 /// A signed (or claimed) item read from evidence, awaiting verification.
@@ -46,135 +47,58 @@ pub enum SignedItem {
     },
 }
 
-/// Who signed an attestation, as verified.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Signer {
-    /// Certificate SAN.
-    pub identity: Option<String>,
-    /// OIDC issuer.
-    pub issuer: Option<String>,
-    /// `sha256:<hex>` of the public key, for keyed signatures.
-    pub key: Option<String>,
-}
-
-/// One attestation (`input.attestations[]`).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Attestation {
-    /// in-toto `_type`.
-    pub statement_type: String,
-    /// `predicateType`.
-    pub predicate_type: String,
-    /// `subject[]`.
-    pub subjects: Vec<Subject>,
-    /// True only when the envelope's signature verified (and, when an artifact digest was given,
-    /// a subject carries it).
-    pub verified: bool,
-    /// Why it is not verified.
-    pub error: Option<String>,
-    /// The verified signer.
-    pub signer: Signer,
-    /// Whether a subject carries the released artifact's sha256; null when no digest was given.
-    pub subject_matches: Option<bool>,
-    /// SLSA provenance facts.
-    pub provenance: Option<Provenance>,
-    /// SLSA verification summary facts.
-    pub vsa: Option<VerificationSummary>,
-    /// The predicate as written.
-    pub predicate: serde_json::Value,
-    /// Where it came from.
-    pub source: Source,
+/// What a signed document is, by its top-level keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedKind {
+    /// A Sigstore bundle.
+    Bundle,
+    /// A DSSE envelope.
+    Dsse,
+    /// A bare in-toto statement.
+    Statement,
 }
 
 /// Whether a JSON document's top-level keys make it a bundle, an envelope or a statement.
-pub fn detect(media_type: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<&'static str> {
+pub fn classify(media_type: Option<&str>, has: &dyn Fn(&str) -> bool) -> Option<SignedKind> {
     if media_type.is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
         || has("verificationMaterial")
     {
-        Some("sigstore-bundle")
+        Some(SignedKind::Bundle)
     } else if has("payloadType") && has("payload") {
-        Some("dsse")
+        Some(SignedKind::Dsse)
     } else if has("_type") && has("predicateType") {
-        Some("in-toto")
+        Some(SignedKind::Statement)
     } else {
         None
     }
 }
 
-/// Read one file of these kinds.
-pub fn read(kind: &str, id: &str, text: &str) -> Result<(Parsed, Vec<SignedItem>), EvidenceError> {
-    let value = crate::evidence::json::parse_value(text)?;
-    let source = Source::pointer(id, String::new());
-    let mut parsed = Parsed {
-        producer: Producer {
-            name: "unknown".into(),
-            version: None,
-        },
-        ..Parsed::default()
-    };
-    if let Some(list) = npm_attestations(&value)? {
-        // npm's attestations document: every entry's `bundle` is a Sigstore bundle.
-        let mut items = Vec::new();
-        for (i, a) in list.iter().enumerate() {
-            let b = a
-                .get("bundle")
-                .cloned()
-                .ok_or_else(|| EvidenceError::new(format!("attestations[{i}] has no `bundle`")))?;
-            bundle::check_shape(&b)
-                .map_err(|e| EvidenceError::new(format!("attestations[{i}].bundle: {e}")))?;
-            items.push(SignedItem::Bundle {
-                value: b,
-                source: Source::pointer(id, format!("/attestations/{i}/bundle")),
-            });
+/// Decode one document of a kind into the item verification will judge, with the bundle's
+/// version for bundles. Decoding refuses what cannot be verified at all (an envelope without a
+/// payload, a statement of an unknown type); it verifies nothing.
+pub fn decode(
+    kind: SignedKind,
+    value: serde_json::Value,
+    source: Source,
+) -> Result<(SignedItem, Option<&'static str>), String> {
+    Ok(match kind {
+        SignedKind::Bundle => {
+            let version = bundle::check_shape(&value)?;
+            (SignedItem::Bundle { value, source }, Some(version))
         }
-        parsed.format_version = Some("npm-attestations".into());
-        return Ok((parsed, items));
-    }
-    let item = match kind {
-        "sigstore-bundle" => {
-            let version = bundle::check_shape(&value).map_err(EvidenceError::new)?;
-            parsed.format_version = Some(version.to_owned());
-            SignedItem::Bundle { value, source }
-        }
-        "dsse" => {
-            let envelope = Envelope::from_value(&value).map_err(EvidenceError::new)?;
+        SignedKind::Dsse => {
+            let envelope = Envelope::from_value(&value)?;
             if envelope.payload_type == "application/vnd.in-toto+json" {
-                super::intoto::parse_statement(&envelope.payload).map_err(EvidenceError::new)?;
+                super::intoto::parse_statement(&envelope.payload)?;
             }
-            SignedItem::Dsse { envelope, source }
+            (SignedItem::Dsse { envelope, source }, None)
         }
-        _ => {
-            let statement = statement_from_value(&value).map_err(EvidenceError::new)?;
-            SignedItem::Statement {
-                statement: Box::new(statement),
-                source,
-            }
+        SignedKind::Statement => {
+            let statement = statement_from_value(&value)?;
+            let statement = Box::new(statement);
+            (SignedItem::Statement { statement, source }, None)
         }
-    };
-    Ok((parsed, vec![item]))
-}
-
-/// The entries of npm's attestations document (`{"attestations": [...]}` and nothing else), or
-/// `None` for any other document. A bundle or envelope that also has an `attestations` key is
-/// not one: its own content must not vanish behind a list.
-fn npm_attestations(
-    value: &serde_json::Value,
-) -> Result<Option<&Vec<serde_json::Value>>, EvidenceError> {
-    let Some(obj) = value.as_object() else {
-        return Ok(None);
-    };
-    if obj.len() != 1 {
-        return Ok(None);
-    }
-    let Some(list) = obj.get("attestations") else {
-        return Ok(None);
-    };
-    match list.as_array() {
-        Some(l) if l.is_empty() => Err(EvidenceError::new(
-            "the attestations document lists no attestations",
-        )),
-        Some(l) => Ok(Some(l)),
-        None => Err(EvidenceError::new("`attestations` is not a list")),
-    }
+    })
 }
 
 /// Verification settings from `gate verify` flags or `gate.toml` `[verify]` (cosign's names).
@@ -390,28 +314,30 @@ pub fn verify_file(
         let bytes = files::read(sig, Input::Signature)?;
         let mut v = super::verify_detached(&bytes, &exp);
         v.source = Some(Source::pointer(
-            &crate::evidence::evidence_id(sig),
+            &crate::files::evidence_id(sig),
             String::new(),
         ));
         return Ok((v, Vec::new()));
     }
     let path = bundle.ok_or_else(|| usage("give --bundle (or --signature with --key)".into()))?;
     let text = files::read_to_string(path, Input::Evidence)?;
-    let id = crate::evidence::evidence_id(path);
+    let id = crate::files::evidence_id(path);
     let wrap = |problem: EvidenceError| Error::Evidence {
         path: path.to_owned(),
         problem,
     };
-    let value = crate::evidence::json::parse_value(&text).map_err(wrap)?;
+    let value = crate::source::json::parse_value(&text).map_err(wrap)?;
     let has = |k: &str| value.get(k).is_some();
-    let kind = detect(value.get("mediaType").and_then(|m| m.as_str()), &has)
-        .filter(|k| *k != "in-toto")
+    let kind = classify(value.get("mediaType").and_then(|m| m.as_str()), &has)
+        .filter(|k| *k != SignedKind::Statement)
         .ok_or_else(|| {
             wrap(EvidenceError::new(
                 "neither a Sigstore bundle nor a DSSE envelope",
             ))
         })?;
-    let (_, items) = read(kind, &id, &text).map_err(wrap)?;
+    let (item, _) = decode(kind, value, Source::pointer(&id, String::new()))
+        .map_err(|e| wrap(EvidenceError::new(e)))?;
+    let items = vec![item];
     let (mut sigs, atts) = verify_all(items, &exp);
     let v = sigs
         .pop()

@@ -8,54 +8,13 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use crate::input::{Provenance, Subject, VerificationSummary};
+
 /// in-toto statement types gate reads.
 pub const STATEMENT_TYPES: [&str; 2] = [
     "https://in-toto.io/Statement/v0.1",
     "https://in-toto.io/Statement/v1",
 ];
-
-/// One subject of a statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Subject {
-    /// The subject's name (file name, image reference…).
-    pub name: String,
-    /// Digests by algorithm (`sha256` → lowercase hex).
-    pub digest: BTreeMap<String, String>,
-}
-
-/// SLSA provenance facts, the same for v0.2 and v1.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Provenance {
-    /// `0.2` or `1`.
-    pub slsa_version: String,
-    /// The builder id (`builder.id` / `runDetails.builder.id`).
-    pub builder_id: Option<String>,
-    /// The build type URI.
-    pub build_type: Option<String>,
-    /// The source repository (`git+https://github.com/org/repo` or `https://github.com/org/repo`).
-    pub source_repository: Option<String>,
-    /// The source ref (`refs/heads/main`, `refs/tags/v1.2.3`).
-    pub source_ref: Option<String>,
-    /// The source commit (git SHA-1 or SHA-256 hex).
-    pub source_commit: Option<String>,
-    /// The build's entry point (workflow path), when stated.
-    pub entry_point: Option<String>,
-}
-
-/// A SLSA verification summary attestation (VSA) in brief.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct VerificationSummary {
-    /// `verifier.id`.
-    pub verifier_id: Option<String>,
-    /// `verificationResult`: `PASSED` or `FAILED`.
-    pub result: Option<String>,
-    /// `verifiedLevels` (v1) or `policyLevel` (v0.2).
-    pub verified_levels: Vec<String>,
-    /// `resourceUri`.
-    pub resource_uri: Option<String>,
-    /// `policy.uri`.
-    pub policy_uri: Option<String>,
-}
 
 /// A parsed statement.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]

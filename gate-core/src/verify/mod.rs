@@ -16,10 +16,9 @@ pub mod sct;
 pub mod timestamp;
 pub mod trust_root;
 
-use schemars::JsonSchema;
-use serde::Serialize;
 use std::sync::Arc;
 
+pub use crate::input::{TlogInfo, Verification};
 pub use certificate::PublicKey;
 pub use trust_root::TrustedRoot;
 
@@ -121,78 +120,6 @@ impl Expectations {
             issuer: None,
             key: None,
             artifact: None,
-        }
-    }
-}
-
-/// One transparency log entry as checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct TlogInfo {
-    /// The log's base URL (from the trusted root).
-    pub log_url: String,
-    /// The entry's index in the log.
-    pub log_index: i64,
-    /// The integrated time (Rekor v1), RFC 3339.
-    pub integrated_time: Option<String>,
-    /// The signed entry timestamp verified.
-    pub signed_entry_timestamp: bool,
-    /// The Merkle inclusion proof verified.
-    pub inclusion_proof: bool,
-    /// The signed checkpoint verified and commits to the proof's root.
-    pub checkpoint: bool,
-}
-
-/// The outcome of verifying one signature (`input.signatures[]`).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Verification {
-    /// `sigstore-bundle`, `dsse` or `key-signature`.
-    pub kind: String,
-    /// True only when every check held (signature, log, time, chain, expected identity) and the
-    /// signature covers the artifact given to verification.
-    pub verified: bool,
-    /// Why it is not verified, in words.
-    pub error: Option<String>,
-    /// The bundle version (`0.1`, `0.2`, `0.3`), for bundles.
-    pub bundle_version: Option<String>,
-    /// The artifact the signature was checked to cover: `sha256:<hex>` of the artifact or digest
-    /// given to verification. Null when none was given; such a signature is never `verified`.
-    pub artifact: Option<String>,
-    /// The signer identity (certificate SAN), for certificate signatures.
-    pub identity: Option<String>,
-    /// The OIDC issuer, for certificate signatures.
-    pub issuer: Option<String>,
-    /// `sha256:<hex>` of the public key (DER), for keyed signatures.
-    pub key: Option<String>,
-    /// The signer is a certificate (keyless signing), whatever names the certificate carries.
-    pub keyless: bool,
-    /// True when an expected identity and an expected issuer were given to verification and the
-    /// certificate matched both (flags or `gate.toml`); a policy can then trust the signer.
-    pub signer_checked: bool,
-    /// The transparency log entries checked.
-    pub transparency_log: Vec<TlogInfo>,
-    /// The verified signing times (integrated times vouched for by a SET, RFC 3161 times).
-    pub timestamps: Vec<String>,
-    /// Where the signature came from.
-    pub source: Option<crate::input::Source>,
-}
-
-impl Verification {
-    /// An empty, unverified outcome of a kind.
-    pub fn new(kind: &str) -> Self {
-        Self {
-            kind: kind.to_owned(),
-            verified: false,
-            error: None,
-            bundle_version: None,
-            artifact: None,
-            identity: None,
-            issuer: None,
-            key: None,
-            keyless: false,
-            signer_checked: false,
-            transparency_log: Vec::new(),
-            timestamps: Vec::new(),
-            source: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::EvidenceError;
@@ -439,6 +439,41 @@ pub fn push_pointer(base: &str, token: &str) -> String {
         }
     }
     s
+}
+
+/// A JSON array. Like `Vec`, but a value of another type is reported as "expected a JSON array"
+/// rather than serde's "expected a sequence".
+#[derive(Debug)]
+pub struct Array<T>(pub Vec<T>);
+
+impl<T> Default for Array<T> {
+    fn default() -> Self {
+        Array(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Array<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(ArrayVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ArrayVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ArrayVisitor<T> {
+    type Value = Array<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Array<T>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Array(items))
+    }
 }
 
 #[cfg(test)]
