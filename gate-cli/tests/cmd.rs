@@ -1,0 +1,69 @@
+//! The `gate` command's contract as data: each `cmd/<case>.toml` runs `gate` with its `args` in
+//! the repository's root (`fs.cwd`) and pins the exit code (`status.code`, else 0), stdout
+//! (`<case>.stdout`) and stderr (`<case>.stderr`) byte for byte (`binary = true`: in text mode
+//! trycmd would turn every `\` into `/` on both sides, hiding a JSON escaping change). Inputs that
+//! are not fixtures live in `data/cli/`. Tests that build inputs, compare two runs or watch a
+//! process stay in Rust (`cli.rs`, `io.rs`, `runaway.rs`, `hostile.rs`, ...).
+//!
+//! After a deliberate change to an output, regenerate the expected files and review the diff:
+//!
+//! ```text
+//! TRYCMD=overwrite cargo test -p gate-cli --test cmd
+//! git diff gate-cli/tests/cmd
+//! ```
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+
+/// The case files, relative to the crate.
+const CASES: &str = "tests/cmd";
+
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new()
+        .register_bin("gate", Path::new(env!("CARGO_BIN_EXE_gate")))
+        .env("NO_COLOR", "1")
+        .case(format!("{CASES}/*.toml"));
+}
+
+/// trycmd checks only the outputs that have a file: every case must pin both, byte for byte, and
+/// run in the repository's root so that the paths it prints are the relative ones given.
+#[test]
+fn every_case_pins_stdout_and_stderr() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES);
+    let mut cases = 0;
+    let mut problems = Vec::new();
+    for entry in fs_err::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => {
+                cases += 1;
+                for ext in ["stdout", "stderr"] {
+                    if !path.with_extension(ext).is_file() {
+                        problems.push(format!("{name}: no .{ext} file"));
+                    }
+                }
+                let text = fs_err::read_to_string(&path).unwrap();
+                if !text.contains("fs.cwd = \"../../..\"") {
+                    problems.push(format!("{name}: does not run in the repository's root"));
+                }
+                if !text.contains("binary = true") {
+                    problems.push(format!("{name}: compares text, not bytes (binary = true)"));
+                }
+            }
+            Some("stdout" | "stderr") if !path.with_extension("toml").is_file() => {
+                problems.push(format!("{name}: no case file beside it"));
+            }
+            _ => {}
+        }
+    }
+    assert!(cases > 0, "no cases in {}", dir.display());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
