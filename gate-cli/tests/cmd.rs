@@ -6,14 +6,15 @@
 //! `gate test` cases that print measured durations use text mode, where `[..]` in an expected
 //! output matches anything on that line. Inputs that are not fixtures live in `data/cli/`. Tests
 //! that build inputs, compare two runs or watch a process stay in Rust (`cli.rs`, `io.rs`,
-//! `runaway.rs`, `hostile.rs`, ...).
+//! `runaway.rs`, `hostile.rs`, ...). The cases in `cmd-corpus/` read the shared corpus by its
+//! path from the repository's root (`../shared/corpus/...`) and are ignored without it.
 //!
 //! After a deliberate change to an output, regenerate the expected files and review the diff
 //! (overwriting keeps `[..]` where it still matches; check that it did):
 //!
 //! ```text
 //! TRYCMD=overwrite cargo test -p gate-cli --test cmd
-//! git diff gate-cli/tests/cmd
+//! git diff gate-cli/tests/cmd gate-cli/tests/cmd-corpus
 //! ```
 
 #![allow(
@@ -23,32 +24,57 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::path::Path;
 
 /// The case files, relative to the crate.
 const CASES: &str = "tests/cmd";
 
-#[test]
-fn cli_cases() {
+/// The cases that read the shared corpus (`../shared/corpus` beside the repository, named so in
+/// their `args`), relative to the crate.
+const CORPUS_CASES: &str = "tests/cmd-corpus";
+
+fn run_cases(dir: &str) {
     trycmd::TestCases::new()
         .register_bin("gate", Path::new(env!("CARGO_BIN_EXE_gate")))
         .env("NO_COLOR", "1")
-        .case(format!("{CASES}/*.toml"));
+        .case(format!("{dir}/*.toml"));
+}
+
+#[test]
+fn cli_cases() {
+    run_cases(CASES);
+}
+
+#[test]
+#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
+fn corpus_cli_cases() {
+    common::corpus();
+    run_cases(CORPUS_CASES);
 }
 
 /// trycmd checks only the outputs that have a file: every case must pin both, byte for byte, and
 /// name its working folder, so that the paths it prints are the relative ones given.
 #[test]
 fn every_case_pins_stdout_and_stderr() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES);
     let mut cases = 0;
     let mut problems = Vec::new();
+    for dir in [CASES, CORPUS_CASES] {
+        check_cases(dir, &mut cases, &mut problems);
+    }
+    assert!(cases > 0, "no cases in {CASES}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn check_cases(dir: &str, cases: &mut usize, problems: &mut Vec<String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     for entry in fs_err::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         match path.extension().and_then(|e| e.to_str()) {
             Some("toml") => {
-                cases += 1;
+                *cases += 1;
                 for ext in ["stdout", "stderr"] {
                     if !path.with_extension(ext).is_file() {
                         problems.push(format!("{name}: no .{ext} file"));
@@ -83,6 +109,4 @@ fn every_case_pins_stdout_and_stderr() {
             _ => {}
         }
     }
-    assert!(cases > 0, "no cases in {}", dir.display());
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
