@@ -1,6 +1,8 @@
 //! End-to-end: the `licenses` and `components` policies deny real cases in real SBOMs from the
 //! shared corpus (old pinned Python requirements, a Flask/Celery virtualenv), with exit code 1
-//! and messages naming package and version; SBOM readers on the project's own fixtures.
+//! and messages naming package and version; SBOM readers on the project's own fixtures (the
+//! input document of each is pinned by `fixtures.rs`; here, what a snapshot cannot say: two
+//! encodings of one SBOM read alike).
 //!
 //! Corpus tests are ignored (listed as skipped) when the build did not find `../shared/corpus`.
 
@@ -225,46 +227,4 @@ fn cyclonedx_xml_fixture_reads_like_its_json_twin() {
         .unwrap();
     assert_eq!(certifi["license_expression"], "MPL-2.0");
     assert!(certifi["source"]["line"].as_u64().unwrap() > 1);
-}
-
-#[test]
-fn npm_spdx_fixture_gives_direct_dependencies() {
-    let input = inspect(&["fixtures/sbom/npm-11.19.1-omit-dev.spdx.json"]);
-    assert_eq!(input["evidence"][0]["kind"], "spdx");
-    assert_eq!(input["evidence"][0]["format_version"], "SPDX-2.3");
-    assert_eq!(input["evidence"][0]["producer"]["name"], "npm/cli");
-    let got: Vec<(String, serde_json::Value, serde_json::Value)> = input["sbom"]["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["purl"].as_str().unwrap().to_owned(),
-                c["direct"].clone(),
-                c["license_expression"].clone(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        [
-            (
-                "pkg:npm/gate-fixture-slugify@1.0.0".to_owned(),
-                false.into(),
-                "MIT".into()
-            ),
-            (
-                "pkg:npm/lodash@4.17.20".to_owned(),
-                true.into(),
-                "MIT".into()
-            ),
-            (
-                "pkg:npm/minimist@1.2.5".to_owned(),
-                true.into(),
-                "MIT".into()
-            ),
-        ]
-    );
-    let lodash = &input["sbom"]["components"][1];
-    assert!(lodash["hashes"]["SHA-512"].as_str().unwrap().len() > 20);
 }

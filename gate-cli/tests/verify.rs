@@ -5,15 +5,17 @@
     clippy::indexing_slicing
 )]
 //! `gate verify` and signature/provenance evidence in `gate check`, end to end on the shared
-//! corpus (ignored without it): exit codes, reasons, JSON output, the `provenance` policy, and
-//! verification inside a network namespace with no interfaces.
+//! corpus (ignored without it), where a case file cannot say it: edited bundles, data built per
+//! builder, verification inside a network namespace with no interfaces. The plain exit-code and
+//! output cases (`gate verify` reasons, inspect of verified facts, bundles bound to no artifact)
+//! are data in `cmd-corpus/` (run by `cmd.rs`).
 
 mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{corpus, deny_codes, gate_here, say, write};
+use common::{corpus, gate_here, say, write};
 
 const MAVEN: &str = "intoto/slsa-verifier/cli/slsa-verifier/testdata/gha_maven/v2.1.0/binary-linux-amd64-push-v14.build.slsa";
 /// The artifact's sha256, from the corpus' REMOVED_ARTIFACTS.tsv.
@@ -21,111 +23,10 @@ const MAVEN_DIGEST: &str =
     "sha256:18a114f0a2d8031687d28e5514d7ababe54d641e08fd01d99f22c3f8745caf0a";
 const MAVEN_BUILDER: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_maven_slsa3.yml@refs/tags/v2.1.0";
 const CONFORMANCE: &str = "sigstore/sigstore-conformance/test/assets/bundle-verify";
-/// The sha256 of the conformance suite's `a.txt`, the artifact its bundles sign.
-const A_TXT_DIGEST: &str =
-    "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
 const BEACON: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-#[test]
-#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
-fn verify_exit_codes_and_reasons() {
-    let c = corpus();
-    let happy = c
-        .join(CONFORMANCE)
-        .join("happy-path-v0.3/bundle.sigstore.json");
-    let artifact = c.join(CONFORMANCE).join("a.txt");
-    let ok = gate_here(&[
-        "verify",
-        "--bundle",
-        s(&happy),
-        "--artifact",
-        s(&artifact),
-        "--certificate-identity",
-        BEACON,
-        "--certificate-oidc-issuer-regexp",
-        "^https://token\\.actions\\.githubusercontent\\.com$",
-    ]);
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
-    );
-    let text = String::from_utf8_lossy(&ok.stdout);
-    assert!(text.starts_with("verified"), "{text}");
-    assert!(text.contains("inclusion proof ok"), "{text}");
-
-    let wrong = gate_here(&[
-        "verify",
-        "--bundle",
-        s(&happy),
-        "--artifact",
-        s(&artifact),
-        "--certificate-identity",
-        "https://example.com/someone-else",
-        "--certificate-oidc-issuer",
-        "https://token.actions.githubusercontent.com",
-        "-f",
-        "json",
-    ]);
-    assert_eq!(wrong.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&wrong.stdout).unwrap();
-    assert_eq!(v["verification"]["verified"], false);
-    let why = v["verification"]["error"].as_str().unwrap();
-    assert!(
-        why.contains("someone-else") && why.contains("extremely-dangerous"),
-        "{why}"
-    );
-
-    let malformed = c
-        .join(CONFORMANCE)
-        .join("bundle-malformed-json_fail/bundle.sigstore.json");
-    let bad = gate_here(&[
-        "verify",
-        "--bundle",
-        s(&malformed),
-        "--artifact",
-        s(&artifact),
-    ]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("bundle.sigstore.json"));
-
-    let both = gate_here(&[
-        "verify",
-        "--bundle",
-        s(&happy),
-        "--artifact",
-        s(&artifact),
-        "--digest",
-        MAVEN_DIGEST,
-    ]);
-    assert_eq!(both.status.code(), Some(2));
-}
-
-#[test]
-#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
-fn keyed_bundle_needs_the_key() {
-    let c = corpus();
-    let dir = c.join(CONFORMANCE).join("managed-key-happy-path");
-    let bundle = dir.join("bundle.sigstore.json");
-    let artifact = c.join(CONFORMANCE).join("a.txt");
-    let with_key = gate_here(&[
-        "verify",
-        "--bundle",
-        s(&bundle),
-        "--artifact",
-        s(&artifact),
-        "--key",
-        s(&dir.join("key.pub")),
-    ]);
-    assert_eq!(with_key.status.code(), Some(0));
-    let without = gate_here(&["verify", "--bundle", s(&bundle), "--artifact", s(&artifact)]);
-    assert_eq!(without.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&without.stdout).contains("--key"));
 }
 
 fn check_provenance(c: &Path, builder: &str) -> Output {
@@ -346,137 +247,6 @@ fn check_takes_the_expectations_as_flags_too() {
         .map(|r| r["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"signature.unverified"), "{codes:?}");
-}
-
-#[test]
-#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
-fn inspect_shows_verified_provenance_facts() {
-    let c = corpus();
-    let out = gate_here(&["inspect", s(&c.join(MAVEN)), "--digest", MAVEN_DIGEST]);
-    assert_eq!(out.status.code(), Some(0));
-    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        input["release"]["digests"]["sha256"],
-        MAVEN_DIGEST.trim_start_matches("sha256:")
-    );
-    let sig = &input["signatures"][0];
-    assert_eq!(sig["verified"], true);
-    assert_eq!(sig["transparency_log"][0]["inclusion_proof"], true);
-    let att = &input["attestations"][0];
-    assert_eq!(att["verified"], true);
-    assert_eq!(att["subject_matches"], true);
-    assert_eq!(att["provenance"]["builder_id"], MAVEN_BUILDER);
-    assert_eq!(
-        att["provenance"]["source_repository"],
-        "git+https://github.com/slsa-framework/example-package"
-    );
-}
-
-#[test]
-#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
-fn a_keyless_signature_without_an_expected_signer_is_refused_like_cosign() {
-    let c = corpus();
-    let happy = c
-        .join(CONFORMANCE)
-        .join("happy-path-v0.3/bundle.sigstore.json");
-    let artifact = c.join(CONFORMANCE).join("a.txt");
-    let base = ["verify", "--bundle", s(&happy), "--artifact", s(&artifact)];
-    let none = gate_here(&base);
-    assert_eq!(none.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&none.stderr);
-    assert!(err.contains("--certificate-identity"), "{err}");
-    assert!(
-        err.contains(BEACON),
-        "the message names the certificate's identity: {err}"
-    );
-    let mut identity_only = base.to_vec();
-    identity_only.extend(["--certificate-identity", BEACON]);
-    assert_eq!(gate_here(&identity_only).status.code(), Some(2));
-}
-
-/// Issue 9: a signature verified against nothing proved nothing about the release. `gate verify`
-/// without `--artifact`/`--digest` exits 2 and says what to pass, for bundles, DSSE bundles and
-/// detached signatures alike (before the fix it printed `verified`).
-#[test]
-#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
-fn verify_without_an_artifact_is_refused_and_says_what_to_pass() {
-    let c = corpus();
-    for case in ["happy-path-v0.3", "happy-path-intoto-in-dsse-v3"] {
-        let bundle = c.join(CONFORMANCE).join(case).join("bundle.sigstore.json");
-        let out = gate_here(&[
-            "verify",
-            "--bundle",
-            s(&bundle),
-            "--certificate-identity",
-            BEACON,
-            "--certificate-oidc-issuer",
-            "https://token.actions.githubusercontent.com",
-        ]);
-        assert_eq!(out.status.code(), Some(2), "{case}");
-        assert!(out.stdout.is_empty(), "{case}: nothing reads as verified");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("--artifact") && err.contains("--digest"),
-            "{case}: {err}"
-        );
-    }
-    let dir = c.join(CONFORMANCE).join("managed-key-happy-path");
-    let out = gate_here(&[
-        "verify",
-        "--signature",
-        s(&dir.join("bundle.sigstore.json")),
-        "--key",
-        s(&dir.join("key.pub")),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--artifact"));
-}
-
-/// Issue 9: in `gate check`, a bundle with no artifact or digest to bind it to is listed as not
-/// verified (its claimed digest is not the release's), and the standard policies deny it.
-#[test]
-#[cfg_attr(not(gate_corpus), ignore = "needs ../shared/corpus")]
-fn check_denies_a_bundle_bound_to_no_artifact() {
-    let c = corpus();
-    let message = c
-        .join(CONFORMANCE)
-        .join("happy-path-v0.3/bundle.sigstore.json");
-    let dsse = c
-        .join(CONFORMANCE)
-        .join("happy-path-intoto-in-dsse-v3/bundle.sigstore.json");
-    let out = gate_here(&["inspect", s(&message), s(&dsse)]);
-    assert_eq!(out.status.code(), Some(0));
-    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for sig in input["signatures"].as_array().unwrap() {
-        assert_eq!(sig["verified"], false, "{sig}");
-        assert_eq!(sig["artifact"], serde_json::Value::Null, "{sig}");
-        let why = sig["error"].as_str().unwrap();
-        assert!(why.contains("no artifact or digest"), "{why}");
-    }
-    assert_eq!(input["attestations"][0]["verified"], false);
-
-    let out = gate_here(&["check", s(&message), s(&dsse), "-f", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes = deny_codes(&report);
-    assert_eq!(
-        codes
-            .iter()
-            .filter(|c| **c == "signature.unverified")
-            .count(),
-        2,
-        "{codes:?}"
-    );
-    assert!(
-        codes.iter().any(|c| c == "provenance.unverified"),
-        "{codes:?}"
-    );
-
-    // The same bundle with its artifact's digest verifies.
-    let out = gate_here(&["inspect", s(&message), "--digest", A_TXT_DIGEST]);
-    let input: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(input["signatures"][0]["verified"], true);
-    assert_eq!(input["signatures"][0]["artifact"], A_TXT_DIGEST);
 }
 
 /// The text of a conformance case's bundle.

@@ -1,0 +1,5 @@
+package broken
+
+deny contains msg if {
+	msg := "x" +
+}

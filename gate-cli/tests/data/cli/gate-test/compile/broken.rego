@@ -1,0 +1,6 @@
+package broken
+
+deny contains msg if {
+    input.x == 
+    msg := "x"
+}

@@ -1,0 +1,5 @@
+package unknown
+
+deny contains msg if {
+	msg := foo.bar(1)
+}

@@ -1,0 +1,6 @@
+package unsafe
+
+deny contains msg if {
+	input.x == y
+	msg := "x"
+}

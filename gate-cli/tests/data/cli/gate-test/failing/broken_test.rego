@@ -1,0 +1,3 @@
+package demo_test
+
+test_fails if { false }
