@@ -11,6 +11,21 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: `auto` (a terminal, unless `NO_COLOR` is set; `CLICOLOR_FORCE`
+    /// or `FORCE_COLOR` force it), `always` or `never`. Files written with `-o` never are.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, following `NO_COLOR`, `CLICOLOR_FORCE`, `FORCE_COLOR` and `CLICOLOR`.
+    Auto,
+    /// Always colour (CI logs that render ANSI).
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The subcommands.
@@ -26,6 +41,27 @@ pub enum Command {
     /// Verify a Sigstore bundle, DSSE envelope or keyed signature offline (cosign's flag names):
     /// exit 0 verified, 1 not verified, 2 could not evaluate.
     Verify(VerifyArgs),
+    /// Print a shell completion script, e.g. `gate completions bash > /etc/bash_completion.d/gate`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `gate man | man -l -`; `gate man check` for one
+    /// subcommand's page.
+    Man(ManArgs),
+}
+
+/// `gate completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `gate man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (`gate-check(1)`); without it, `gate(1)`.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 /// `gate verify`.
@@ -130,6 +166,13 @@ pub struct CheckArgs {
     /// Also write FORMAT to PATH (repeatable), e.g. `-o json=gate-report.json`.
     #[arg(short = 'o', long = "output", value_name = "FORMAT=PATH")]
     pub output: Vec<String>,
+    /// Human output: only the summary line.
+    #[arg(short = 'q', long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Human output: every result in full (by default warnings are grouped by code, with the
+    /// first few subjects of each).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
     /// What fails the verdict: denials only, or warnings too.
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     pub fail_on: FailOn,

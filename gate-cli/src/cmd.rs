@@ -18,7 +18,50 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Inspect(a) => inspect(a),
         Command::Test(a) => test(a),
         Command::Verify(a) => verify(a),
+        Command::Completions(a) => completions(&a),
+        Command::Man(a) => man(&a),
     }
+}
+
+/// `gate completions SHELL`: the script clap_complete generates from the command's definition.
+fn completions(a: &args::CompletionsArgs) -> Result<ExitCode, Error> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut command, "gate", &mut script);
+    write_stdout(&String::from_utf8_lossy(&script))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gate man [SUBCOMMAND]`: `gate(1)`, or `gate-SUBCOMMAND(1)`, as roff.
+fn man(a: &args::ManArgs) -> Result<ExitCode, Error> {
+    // Built, so that the global flags (`--color`) reach each subcommand as in parsing; clap's
+    // `help` subcommand has no page.
+    let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    command.build();
+    let page = match a.subcommand.as_deref() {
+        None => command,
+        Some(name) => {
+            let known: Vec<String> = command
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect();
+            let Some(sub) = command.find_subcommand(name) else {
+                return Err(Error::Usage(format!(
+                    "`gate man {name}`: no such subcommand ({})",
+                    known.join(", ")
+                )));
+            };
+            // The page of `gate check` is named `gate-check`, and its usage line says `gate check`.
+            sub.clone()
+                .name(format!("gate-{name}"))
+                .bin_name(format!("gate {name}"))
+                .version(command.get_version().unwrap_or_default().to_owned())
+        }
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page).render(&mut roff)?;
+    write_stdout(&String::from_utf8_lossy(&roff))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::evidence::Settings {
@@ -116,7 +159,14 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         }
         let evidence: Vec<EvidenceSource> =
             a.evidence.into_iter().map(EvidenceSource::Path).collect();
-        check_and_write(builder, &evidence, a.format, &outputs, &inputs)
+        let detail = if a.quiet {
+            render::Detail::Summary
+        } else if a.verbose {
+            render::Detail::Full
+        } else {
+            render::Detail::Grouped
+        };
+        check_and_write(builder, &evidence, (a.format, detail), &outputs, &inputs)
     })();
     if result.is_err() {
         remove_stale_reports(&outputs, &inputs);
@@ -128,7 +178,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
 fn check_and_write(
     builder: GateBuilder,
     evidence: &[EvidenceSource],
-    format: Format,
+    (format, detail): (Format, render::Detail),
     outputs: &[Output],
     inputs: &[PathBuf],
 ) -> Result<ExitCode, Error> {
@@ -158,9 +208,12 @@ fn check_and_write(
         render::diagnostic(d);
     }
     for out in outputs {
-        fs_err::write(&out.path, render::to_file_string(&report, out.format))?;
+        fs_err::write(
+            &out.path,
+            render::to_file_string(&report, out.format, detail),
+        )?;
     }
-    let text = render::to_string(&report, format);
+    let text = render::to_string(&report, format, detail);
     write_stdout(&text)?;
     Ok(match report.verdict {
         Verdict::Pass => ExitCode::SUCCESS,

@@ -17,6 +17,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    render::color::set(cli.color);
     match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

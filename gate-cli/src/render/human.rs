@@ -1,12 +1,17 @@
 //! Human output through miette: per result the rule, message, evidence location (with the
-//! evidence line quoted where the source has a line), remediation; then a one-line summary.
+//! evidence quoted where the source has a line), remediation; then a one-line summary.
+//!
+//! How much is shown scales with the report ([`Detail`]): by default denials in full and
+//! warnings (and waived results) grouped by code, a few subjects each, so a large SBOM's
+//! hundreds of warnings fit on a screen; `--verbose` shows every result in full, `-q` only the
+//! summary line. Results are ordered by severity (critical first), then code.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use gate_core::diagnostic::Diagnostic as Note;
-use gate_core::evidence::locate::locate;
+use gate_core::evidence::locate::{locate, value_end};
 use gate_core::files::{self, Input};
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, ResultEntry, Verdict};
@@ -17,22 +22,46 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceSpan,
 };
 
-/// Warnings shown in full before the rest are counted.
-const MAX_WARNINGS_SHOWN: usize = 20;
+/// How much of a report the human format shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Only the summary line (`-q`).
+    Summary,
+    /// Denials in full; warnings and waived results grouped by code, with the first few
+    /// subjects of each (the default).
+    Grouped,
+    /// Every result in full (`--verbose`).
+    Full,
+}
 
-/// Lines quoted before and after the line a result points at.
+/// Subjects listed for each group of warnings or waived results before the rest are counted.
+const SUBJECTS_SHOWN: usize = 3;
+
+/// Lines quoted before and after the line a result points at (sources located by line).
 const CONTEXT_LINES: usize = 2;
+
+/// Lines quoted of a JSON value a result points at (sources located by JSON pointer), from the
+/// value's first line: the whole value when it is shorter.
+const VALUE_LINES: usize = 16;
 
 /// Evidence lines longer than this (minified JSON, one-line XML) are not quoted.
 const MAX_QUOTED_LINE: usize = 240;
 
-fn handler(color: bool) -> GraphicalReportHandler {
-    let theme = if color {
+/// Whether a line is short enough to quote (counting no further than the limit).
+fn short(line: &str) -> bool {
+    line.chars().take(MAX_QUOTED_LINE + 1).count() <= MAX_QUOTED_LINE
+}
+
+fn theme(color: bool) -> GraphicalTheme {
+    if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
-    };
-    GraphicalReportHandler::new_themed(theme)
+    }
+}
+
+fn handler(color: bool) -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(theme(color))
         .with_context_lines(CONTEXT_LINES)
         .with_wrap_lines(false)
 }
@@ -125,6 +154,8 @@ struct Excerpt {
     text: String,
     /// 0-based line number of the first of them.
     first_line: usize,
+    /// Whether miette shows all of `text`, not only its context lines around the span.
+    whole: bool,
 }
 
 impl Excerpt {
@@ -143,6 +174,39 @@ impl Excerpt {
         let excerpt = Self {
             text,
             first_line: first - 1,
+            whole: false,
+        };
+        Some((excerpt, SourceSpan::from((at, len))))
+    }
+}
+
+impl Excerpt {
+    /// The JSON value at `offset` (on 1-based `line`), from its first line to its last, at
+    /// most [`VALUE_LINES`] lines and none longer than [`MAX_QUOTED_LINE`]; the span is its
+    /// first line from the value's start. Reads no more of the file than it quotes.
+    fn value(q: &Quotable, line: usize, offset: usize) -> Option<(Self, SourceSpan)> {
+        let start = q.lines.line_range(&q.text, line)?.start;
+        let mut end = q.lines.line_range(&q.text, line)?.end;
+        for l in line + 1..line + VALUE_LINES {
+            match q.lines.line_range(&q.text, l) {
+                Some(r) if short(q.text.get(r.clone())?) => end = r.end,
+                _ => break,
+            }
+        }
+        if let Some(value_end) = value_end(&q.text, offset, end) {
+            end = q
+                .lines
+                .line_range(&q.text, q.lines.line_of(value_end.saturating_sub(1)))
+                .map_or(end, |r| r.end);
+        }
+        let text = q.text.get(start..end)?.to_owned();
+        let at = offset.checked_sub(start)?;
+        let first_line_end = text.find('\n').unwrap_or(text.len());
+        let len = first_line_end.saturating_sub(at).max(1);
+        let excerpt = Self {
+            text,
+            first_line: line - 1,
+            whole: true,
         };
         Some((excerpt, SourceSpan::from((at, len))))
     }
@@ -155,6 +219,13 @@ impl miette::SourceCode for Excerpt {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        // A value excerpt has no lines before the span's: all of it is shown (when context is
+        // asked for at all: miette asks for none to name the span's line and column).
+        let after = if self.whole && after > 0 {
+            self.text.lines().count()
+        } else {
+            after
+        };
         let inner = self.text.read_span(span, before, after)?;
         Ok(Box::new(miette::MietteSpanContents::new(
             inner.data(),
@@ -235,6 +306,29 @@ fn location(w: &Where<'_>) -> String {
     s
 }
 
+/// What a waiver did to a result: waived it, or no longer does (expired).
+fn waiver_notes(r: &ResultEntry) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(w) = &r.waived_by {
+        let ticket = w
+            .ticket
+            .as_deref()
+            .map(|t| format!(", ticket {t}"))
+            .unwrap_or_default();
+        notes.push(format!(
+            "waived by {} (owner {}, expires {}{ticket}): {}",
+            w.id, w.owner, w.expires, w.reason
+        ));
+    }
+    if let Some(w) = &r.waiver_expired {
+        notes.push(format!(
+            "no longer waived: waiver {} (owner {}) expired {}",
+            w.id, w.owner, w.expires
+        ));
+    }
+    notes
+}
+
 fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> ResultDiag {
     let mut text = r.message.clone();
     let places: Vec<Where<'_>> = r
@@ -252,22 +346,8 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
             "\n  phased rule: a warning for now, fails from {from}"
         ));
     }
-    if let Some(w) = &r.waived_by {
-        let ticket = w
-            .ticket
-            .as_deref()
-            .map(|t| format!(", ticket {t}"))
-            .unwrap_or_default();
-        text.push_str(&format!(
-            "\n  waived by {} (owner {}, expires {}{ticket}): {}",
-            w.id, w.owner, w.expires, w.reason
-        ));
-    }
-    if let Some(w) = &r.waiver_expired {
-        text.push_str(&format!(
-            "\n  no longer waived: waiver {} (owner {}) expired {}",
-            w.id, w.owner, w.expires
-        ));
+    for note in waiver_notes(r) {
+        text.push_str(&format!("\n  {note}"));
     }
     let mut d = ResultDiag {
         text,
@@ -282,29 +362,33 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
         source: None,
         span: None,
     };
-    // Quote the evidence line of the first source when it has one and it is short.
+    // Quote the evidence of the first source when it has a line and that line is short: for a
+    // JSON pointer the value it designates, from its start; otherwise the lines around it.
     if let Some(Where {
         file,
         line: Some(line),
         column,
-        ..
+        pointer,
     }) = places.first()
     {
         if let Some(q) = sources.get(file) {
             let text_line = q.lines.line(&q.text, *line).unwrap_or("");
-            let short = text_line.chars().count() <= MAX_QUOTED_LINE;
             let at = q.lines.offset(&q.text, *line, column.unwrap_or(1));
-            if let Some(at) = at.filter(|_| short) {
+            let quoted = at.filter(|_| short(text_line)).and_then(|at| {
+                if pointer.is_some() {
+                    return Excerpt::value(q, *line, at);
+                }
                 let len = q
                     .text
                     .get(at..)
                     .and_then(|s| s.find(['\n', ' ', '>']))
                     .unwrap_or(0)
                     .max(1);
-                if let Some((excerpt, span)) = Excerpt::around(q, *line, at, len) {
-                    d.span = Some(span);
-                    d.source = Some(NamedSource::new(*file, excerpt));
-                }
+                Excerpt::around(q, *line, at, len)
+            });
+            if let Some((excerpt, span)) = quoted {
+                d.span = Some(span);
+                d.source = Some(NamedSource::new(*file, excerpt));
             }
         }
     }
@@ -312,55 +396,217 @@ fn diag(r: &ResultEntry, sources: &mut Sources, positions: &Positions) -> Result
 }
 
 /// The whole report as text.
-pub fn render(report: &Report, color: bool) -> String {
-    render_with(report, color, &mut Sources::default())
+pub fn render(report: &Report, color: bool, detail: Detail) -> String {
+    render_with(report, color, detail, &mut Sources::default())
 }
 
-fn render_with(report: &Report, color: bool, sources: &mut Sources) -> String {
+fn render_with(report: &Report, color: bool, detail: Detail, sources: &mut Sources) -> String {
+    let summary = summary(report);
+    if detail == Detail::Summary {
+        return summary;
+    }
+    let unwaived = |level: RuleLevel| {
+        by_severity(
+            report
+                .results
+                .iter()
+                .filter(|r| r.level == level && r.waived_by.is_none())
+                .collect(),
+        )
+    };
+    let denials = unwaived(RuleLevel::Deny);
+    let warnings = unwaived(RuleLevel::Warn);
+    let waived = by_severity(
+        report
+            .results
+            .iter()
+            .filter(|r| r.waived_by.is_some())
+            .collect(),
+    );
     let handler = handler(color);
     let mut out = String::new();
-    let mut warnings_shown = 0;
-    let mut shown: Vec<&ResultEntry> = Vec::new();
-    for r in &report.results {
-        if r.level == RuleLevel::Warn && r.waived_by.is_none() {
-            if warnings_shown >= MAX_WARNINGS_SHOWN {
-                continue;
+    if detail == Detail::Full {
+        let all: Vec<&ResultEntry> = denials.into_iter().chain(warnings).chain(waived).collect();
+        let positions = resolve(&all, sources);
+        full(&mut out, &all, &handler, sources, &positions);
+    } else {
+        let warnings = groups(warnings);
+        let waived = groups(waived);
+        let listed = warnings
+            .iter()
+            .chain(&waived)
+            .flat_map(|g| g.results.iter().take(g.listed()).copied());
+        let shown: Vec<&ResultEntry> = denials.iter().copied().chain(listed).collect();
+        let positions = resolve(&shown, sources);
+        full(&mut out, &denials, &handler, sources, &positions);
+        // miette's symbols and styles, so that groups look like its own output.
+        let theme = theme(color);
+        for g in warnings.iter().chain(&waived) {
+            if !out.is_empty() {
+                out.push('\n');
             }
-            warnings_shown += 1;
+            g.render(&mut out, &theme, &positions);
         }
-        shown.push(r);
     }
-    let positions = resolve(&shown, sources);
-    for r in shown {
-        let d = diag(r, sources, &positions);
+    out.push_str(&waivers(&report.waivers));
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&summary);
+    out
+}
+
+/// Each result in full, through miette.
+fn full(
+    out: &mut String,
+    results: &[&ResultEntry],
+    handler: &GraphicalReportHandler,
+    sources: &mut Sources,
+    positions: &Positions,
+) {
+    for r in results {
+        let d = diag(r, sources, positions);
         if !out.is_empty() {
             out.push('\n');
         }
-        if handler.render_report(&mut out, &d).is_err() {
+        if handler.render_report(out, &d).is_err() {
             out.push_str(&format!("{}: {}\n", r.code, r.message));
         }
     }
-    let hidden = report.summary.warn.saturating_sub(warnings_shown);
-    if hidden > 0 {
-        out.push_str(&format!(
-            "\n… and {hidden} more warnings (see them all with `-f json`)\n"
-        ));
-    }
-    out.push_str(&waivers(&report.waivers));
+}
+
+/// The last line: verdict and counts.
+fn summary(report: &Report) -> String {
     let s = &report.summary;
     let verdict = match report.verdict {
         Verdict::Pass => "PASS",
         Verdict::Fail => "FAIL",
     };
-    out.push_str(&format!(
-        "\ngate: {verdict}: {} denied, {}, {} waived ({} over {})\n",
+    format!(
+        "gate: {verdict}: {} denied, {}, {} waived ({} over {})\n",
         s.deny,
         counted(s.warn, "warning", "warnings"),
         s.waived,
         counted(s.rules_evaluated, "rule", "rules"),
         counted(report.evidence.len(), "evidence file", "evidence files"),
-    ));
+    )
+}
+
+/// Rank of a normalised severity: critical first, no severity last.
+fn severity_rank(severity: Option<&str>) -> usize {
+    const ORDER: [&str; 6] = ["critical", "high", "medium", "low", "info", "unknown"];
+    severity
+        .and_then(|s| ORDER.iter().position(|o| o.eq_ignore_ascii_case(s)))
+        .unwrap_or(ORDER.len())
+}
+
+/// Results by severity, then code; within one code, in the report's order.
+fn by_severity(mut results: Vec<&ResultEntry>) -> Vec<&ResultEntry> {
+    results.sort_by(|a, b| {
+        (severity_rank(a.severity.as_deref()), &a.code)
+            .cmp(&(severity_rank(b.severity.as_deref()), &b.code))
+    });
+    results
+}
+
+/// The results of one code, shown as a few subjects and a count.
+struct Group<'a> {
+    code: &'a str,
+    results: Vec<&'a ResultEntry>,
+}
+
+/// Group results (already in severity order) by code, keeping the order of each code's first.
+fn groups(results: Vec<&ResultEntry>) -> Vec<Group<'_>> {
+    let mut out: Vec<Group<'_>> = Vec::new();
+    for r in results {
+        match out.iter_mut().find(|g| g.code == r.code) {
+            Some(g) => g.results.push(r),
+            None => out.push(Group {
+                code: &r.code,
+                results: vec![r],
+            }),
+        }
+    }
     out
+}
+
+impl Group<'_> {
+    /// Subjects listed: [`SUBJECTS_SHOWN`], or all when only one more would be left.
+    fn listed(&self) -> usize {
+        if self.results.len() <= SUBJECTS_SHOWN + 1 {
+            self.results.len()
+        } else {
+            SUBJECTS_SHOWN
+        }
+    }
+
+    /// `, medium`, or `, high to low` when the group's results differ; empty without any.
+    fn severities(&self) -> String {
+        let mut known: Vec<&str> = self
+            .results
+            .iter()
+            .filter_map(|r| r.severity.as_deref())
+            .collect();
+        known.sort_by_key(|s| severity_rank(Some(s)));
+        known.dedup();
+        match (known.first(), known.last()) {
+            (Some(high), Some(low)) if high != low => format!(", {high} to {low}"),
+            (Some(one), _) => format!(", {one}"),
+            _ => String::new(),
+        }
+    }
+
+    fn render(&self, out: &mut String, theme: &GraphicalTheme, positions: &Positions) {
+        let Some(first) = self.results.first() else {
+            return;
+        };
+        let n = self.results.len();
+        let waived = first.waived_by.is_some();
+        let (symbol, style, what) = if waived {
+            let what = counted(n, "waived result", "waived results");
+            (&theme.characters.advice, theme.styles.advice, what)
+        } else {
+            let what = counted(n, "warning", "warnings");
+            (&theme.characters.warning, theme.styles.warning, what)
+        };
+        let mut head = format!("{} ({what}", self.code);
+        head.push_str(&self.severities());
+        head.push(')');
+        if let Some(title) = &first.title {
+            head.push_str(&format!(": {title}"));
+        }
+        out.push_str(&format!("{}\n", style.style(head)));
+        if let (RuleLevel::Warn, Some(from)) = (first.level, &first.effective_on) {
+            out.push_str(&format!(
+                "  phased rule: a warning for now, fails from {from}\n"
+            ));
+        }
+        let bar = style.style(theme.characters.vbar);
+        for r in self.results.iter().take(self.listed()) {
+            out.push_str(&format!("  {} {}\n", style.style(symbol), r.message));
+            let places: Vec<String> = r
+                .evidence
+                .iter()
+                .filter_map(|ev| where_of(ev, positions))
+                .map(|w| location(&w))
+                .collect();
+            if !places.is_empty() {
+                out.push_str(&format!("  {bar}   at {}\n", places.join(", ")));
+            }
+            for note in waiver_notes(r) {
+                out.push_str(&format!("  {bar}   {note}\n"));
+            }
+        }
+        let rest = n - self.listed();
+        if rest > 0 {
+            out.push_str(&format!(
+                "  … and {rest} more (`--verbose` shows every one, `-f json` too)\n"
+            ));
+        }
+        if let Some(help) = &first.remediation {
+            out.push_str(&format!("  {} {help}\n", theme.styles.help.style("help:")));
+        }
+    }
 }
 
 /// `1 rule`, `2 rules`.
@@ -460,8 +706,7 @@ fn quoted(err: &Error) -> Option<Quoted<'_>> {
     let (line, column) = (problem.line?, problem.column.unwrap_or(1));
     let text = files::read_to_string(path, Input::Evidence).ok()?;
     let lines = LineStarts::new(&text);
-    let text_line = lines.line(&text, line)?;
-    if text_line.chars().count() > MAX_QUOTED_LINE {
+    if !short(lines.line(&text, line)?) {
         return None;
     }
     let at = lines.offset(&text, line, column)?;
@@ -503,6 +748,188 @@ mod tests {
         }
     }
 
+    fn report_of(results: Vec<ResultEntry>) -> Report {
+        let count = |level: RuleLevel| {
+            results
+                .iter()
+                .filter(|r| r.level == level && r.waived_by.is_none())
+                .count()
+        };
+        Report {
+            schema_version: 1,
+            verdict: if count(RuleLevel::Deny) > 0 {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            },
+            summary: Summary {
+                deny: count(RuleLevel::Deny),
+                warn: count(RuleLevel::Warn),
+                waived: results.iter().filter(|r| r.waived_by.is_some()).count(),
+                rules_evaluated: 3,
+            },
+            results,
+            waivers: vec![],
+            evidence: vec![],
+            policies: vec![],
+            diagnostics: vec![],
+            now: "2026-11-28T12:00:00Z".into(),
+        }
+    }
+
+    fn warning(code: &str, severity: &str, n: usize) -> ResultEntry {
+        ResultEntry {
+            level: RuleLevel::Warn,
+            code: code.into(),
+            subject: format!("pkg:npm/c{n}@1.0.0"),
+            rule: format!("gate.{code}.warn"),
+            message: format!("component `pkg:npm/c{n}@1.0.0` is flagged by {code}"),
+            severity: Some(severity.into()),
+            title: Some(format!("Title of {code}")),
+            remediation: Some(format!("Fix {code}.")),
+            evidence: vec![],
+            effective_on: None,
+            waived_by: None,
+            waiver_expired: None,
+        }
+    }
+
+    /// The default shows denials in full and each code's warnings as one group: a header with
+    /// the count, severity and title, the first few subjects, a count of the rest, the help.
+    /// Groups come by severity, then code; `-q` keeps only the summary, `--verbose` all.
+    #[test]
+    fn warnings_are_grouped_by_code_in_severity_order() {
+        let mut results: Vec<ResultEntry> = (0..65)
+            .map(|n| warning("sbom.missing-license", "low", n))
+            .collect();
+        results.extend((0..13).map(|n| warning("licenses.unknown", "medium", n)));
+        results.push(warning("a.first-by-code", "low", 0));
+        results.push(warning("z.unrated", "low", 0));
+        results.last_mut().unwrap().severity = None;
+        results.push(result("x.tap", 1));
+        let report = report_of(results);
+        let out = render(&report, false, Detail::Grouped);
+        let heads: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.starts_with(' ') && !l.is_empty())
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                "tests.failed",
+                "licenses.unknown (13 warnings, medium): Title of licenses.unknown",
+                "a.first-by-code (1 warning, low): Title of a.first-by-code",
+                "sbom.missing-license (65 warnings, low): Title of sbom.missing-license",
+                "z.unrated (1 warning): Title of z.unrated",
+                "gate: FAIL: 1 denied, 80 warnings, 0 waived (3 rules over 0 evidence files)",
+            ],
+            "{out}"
+        );
+        assert!(out.contains("  ⚠ component `pkg:npm/c2@1.0.0` is flagged by sbom.missing-license\n  … and 62 more (`--verbose` shows every one, `-f json` too)\n  help: Fix sbom.missing-license.\n"), "{out}");
+        assert!(
+            !out.contains("pkg:npm/c3@1.0.0` is flagged by sbom"),
+            "{out}"
+        );
+        assert!(
+            out.lines().count() < 40,
+            "{} lines:\n{out}",
+            out.lines().count()
+        );
+
+        let quiet = render(&report, false, Detail::Summary);
+        assert_eq!(
+            quiet,
+            "gate: FAIL: 1 denied, 80 warnings, 0 waived (3 rules over 0 evidence files)\n"
+        );
+        let all = render(&report, false, Detail::Full);
+        assert_eq!(all.matches("  ⚠ component").count(), 80, "{all}");
+        assert!(
+            all.find("c12@1.0.0` is flagged by licenses").unwrap()
+                < all.find("c0@1.0.0` is flagged by sbom").unwrap()
+        );
+    }
+
+    /// A group of four lists all four rather than three and "1 more"; waived results are grouped
+    /// apart from warnings, each naming its waiver.
+    #[test]
+    fn small_groups_list_everything_and_waived_results_name_their_waiver() {
+        let mut results: Vec<ResultEntry> = (0..4)
+            .map(|n| warning("sbom.missing-license", "low", n))
+            .collect();
+        let mut waived = warning("sbom.missing-license", "low", 9);
+        waived.waived_by = Some(gate_core::waiver::WaivedBy {
+            id: "W-1".into(),
+            owner: "sec@example.com".into(),
+            reason: "vendored".into(),
+            ticket: None,
+            expires: "2027-01-01".into(),
+        });
+        results.push(waived);
+        let out = render(&report_of(results), false, Detail::Grouped);
+        assert!(!out.contains("more ("), "{out}");
+        assert_eq!(out.matches("is flagged by").count(), 5, "{out}");
+        assert!(
+            out.contains("sbom.missing-license (1 waived result, low)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  │   waived by W-1 (owner sec@example.com, expires 2027-01-01): vendored\n"
+            ),
+            "{out}"
+        );
+    }
+
+    /// A result located by a JSON pointer quotes the value the pointer designates, from its first
+    /// line (not the lines of the value before it) to its last, at most `VALUE_LINES` lines.
+    #[test]
+    fn a_json_fact_quotes_its_own_object() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bom.json");
+        let big: String = (0..40)
+            .map(|i| format!("        \"k{i}\": {i},\n"))
+            .collect();
+        let text = format!(
+            "{{\n  \"components\": [\n    {{\n      \"name\": \"before\",\n      \"version\": \"1\"\n    }},\n    {{\n      \"name\": \"target\",\n      \"version\": \"2\"\n    }},\n    {{\n{big}        \"end\": 0\n    }}\n  ]\n}}\n"
+        );
+        fs_err::write(&path, &text).unwrap();
+        let file = path.to_str().unwrap();
+        let at = |pointer: &str| {
+            let mut r = result(file, 1);
+            r.evidence = vec![serde_json::json!({"evidence": file, "pointer": pointer})];
+            r
+        };
+        let report = report_of(vec![at("/components/1"), at("/components/2")]);
+        let out = render(&report, false, Detail::Full);
+        let first = out.split("tests.failed").nth(1).unwrap();
+        assert!(
+            first.contains("at ") && first.contains("bom.json:7:5 (/components/1)"),
+            "{first}"
+        );
+        assert!(first.contains(" 7 │     {\n"), "{first}");
+        assert!(
+            first.contains(" 8 │       \"name\": \"target\","),
+            "{first}"
+        );
+        assert!(
+            first.contains("10 │     },"),
+            "the object to its end: {first}"
+        );
+        assert!(
+            !first.contains("\"before\"") && !first.contains(" 6 │"),
+            "nothing of the object before: {first}"
+        );
+        assert!(!first.contains("11 │"), "nothing after: {first}");
+        let second = out.split("tests.failed").nth(2).unwrap();
+        assert!(second.contains("11 │     {"), "{second}");
+        let last = 11 + VALUE_LINES - 1;
+        assert!(second.contains(&format!("{last} │ ")), "{second}");
+        assert!(
+            !second.contains(&format!("{} │ ", last + 1)),
+            "at most VALUE_LINES lines: {second}"
+        );
+    }
+
     /// Rendering many results from one large file reads and indexes the file once and hands
     /// miette only the lines around each place, so the work grows with the results shown, not
     /// with results times file size.
@@ -529,7 +956,7 @@ mod tests {
             now: "2026-11-28T12:00:00Z".into(),
         };
         let mut sources = Sources::default();
-        let out = render_with(&report, false, &mut sources);
+        let out = render_with(&report, false, Detail::Full, &mut sources);
         assert_eq!(sources.indexed, 1, "the file is read and indexed once");
         for l in lines {
             assert!(
@@ -548,5 +975,47 @@ mod tests {
             Some("line")
         );
         assert_eq!(sources.indexed, 1);
+    }
+
+    /// The same for JSON facts: many pointers into one large file resolve in one pass, and each
+    /// quotes at most `VALUE_LINES` lines of its value, however large the value (here the whole
+    /// document, pointer ``), so rendering stays linear in the file's size.
+    #[test]
+    fn json_values_are_quoted_by_bounded_excerpts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let items: Vec<String> = (0..20_000)
+            .map(|i| format!("    {{\n      \"i\": {i}\n    }}"))
+            .collect();
+        let text = format!("{{\n  \"items\": [\n{}\n  ]\n}}\n", items.join(",\n"));
+        fs_err::write(&path, &text).unwrap();
+        let file = path.to_str().unwrap();
+        let mut results: Vec<ResultEntry> = [19_999, 3, 10_000]
+            .iter()
+            .map(|i| {
+                let mut r = result(file, 1);
+                r.evidence =
+                    vec![serde_json::json!({"evidence": file, "pointer": format!("/items/{i}")})];
+                r
+            })
+            .collect();
+        let mut whole = result(file, 1);
+        whole.evidence = vec![serde_json::json!({"evidence": file, "pointer": ""})];
+        results.extend(std::iter::repeat_n(whole, 50));
+        let report = report_of(results);
+        let mut sources = Sources::default();
+        let out = render_with(&report, false, Detail::Full, &mut sources);
+        assert_eq!(sources.indexed, 1);
+        for i in [19_999, 3, 10_000] {
+            assert!(out.contains(&format!("\"i\": {i}\n")), "item {i} quoted");
+        }
+        let shown: Vec<&ResultEntry> = report.results.iter().collect();
+        let positions = resolve(&shown, &mut sources);
+        for r in &report.results {
+            let d = diag(r, &mut sources, &positions);
+            let excerpt = d.source.as_ref().unwrap().inner();
+            assert!(excerpt.text.lines().count() <= VALUE_LINES);
+            assert!(excerpt.text.len() <= VALUE_LINES * (MAX_QUOTED_LINE + 1));
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! Renderers of gate-core's data for the terminal and files. Data to stdout, notes to stderr.
 
+pub mod color;
 mod human;
 pub mod testing;
 mod verify;
 
+pub use human::Detail;
 pub use verify::verification;
-
-use std::io::IsTerminal;
 
 use gate_core::diagnostic::Diagnostic;
 use gate_core::report::{json, Report};
@@ -14,19 +14,19 @@ use gate_core::Error;
 
 use crate::args::Format;
 
-/// Render a report in `format`.
-pub fn to_string(report: &Report, format: Format) -> String {
+/// Render a report in `format` for stdout; `detail` is how much the human format shows.
+pub fn to_string(report: &Report, format: Format, detail: Detail) -> String {
     match format {
         Format::Json => json::render(report),
-        Format::Human => human::render(report, color_stdout()),
+        Format::Human => human::render(report, color::stdout(), detail),
     }
 }
 
 /// Render a report in `format` for a file (`-o`): never in colour.
-pub fn to_file_string(report: &Report, format: Format) -> String {
+pub fn to_file_string(report: &Report, format: Format, detail: Detail) -> String {
     match format {
         Format::Json => json::render(report),
-        Format::Human => human::render(report, false),
+        Format::Human => human::render(report, false, detail),
     }
 }
 
@@ -47,18 +47,9 @@ pub fn is_report(text: &str, format: Format) -> bool {
     }
 }
 
-/// Whether stdout wants colour: a terminal, and `NO_COLOR` unset.
-fn color_stdout() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
-}
-
-fn color_stderr() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-}
-
 /// Print an error (exit 2) to stderr.
 pub fn error(err: &Error) {
-    let text = human::error(err, color_stderr());
+    let text = human::error(err, color::stderr());
     eprint_text(&text);
 }
 

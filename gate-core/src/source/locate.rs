@@ -38,6 +38,24 @@ pub fn locate(text: &str, pointers: &[&str]) -> BTreeMap<String, (usize, usize)>
         .collect()
 }
 
+/// The end (exclusive byte offset) of the JSON value that starts at `start`, when it ends before
+/// `limit`: what a renderer quotes of a located value. It reads only `start..limit`, so quoting
+/// many values of one large file stays linear in what is quoted.
+pub fn value_end(text: &str, start: usize, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes().get(..limit.min(text.len()))?;
+    let mut scan = Scanner {
+        bytes,
+        pos: start,
+        found: Vec::new(),
+    };
+    let delimited = matches!(bytes.get(start), Some(b'{' | b'[' | b'"'));
+    // A number or literal that runs into the limit may go on past it.
+    let closed = scan.skip_value()
+        && scan.pos > start
+        && (delimited || scan.pos < bytes.len() || bytes.len() == text.len());
+    closed.then_some(scan.pos)
+}
+
 /// RFC 6901 reference tokens of a pointer; `None` when it is not a pointer.
 fn tokens(pointer: &str) -> Option<Vec<String>> {
     if pointer.is_empty() {
@@ -90,7 +108,9 @@ impl Scanner<'_> {
         match self.peek() {
             Some(b'{') => self.object(node),
             Some(b'[') => self.array(node),
-            _ => self.skip_value(),
+            _ => {
+                self.skip_value();
+            }
         }
     }
 
@@ -160,20 +180,23 @@ impl Scanner<'_> {
         }
     }
 
-    fn skip_string(&mut self) {
+    /// Skip a string; whether its closing quote was found.
+    fn skip_string(&mut self) -> bool {
         self.pos += 1;
         while let Some(b) = self.peek() {
             self.pos += 1;
             match b {
                 b'\\' => self.pos += 1,
-                b'"' => return,
+                b'"' => return true,
                 _ => {}
             }
         }
+        false
     }
 
-    /// Skip one value of any kind, containers included, without recursion.
-    fn skip_value(&mut self) {
+    /// Skip one value of any kind, containers included, without recursion; whether it ended
+    /// before the text did (a scalar ends at its delimiter or at the end of the text).
+    fn skip_value(&mut self) -> bool {
         match self.peek() {
             Some(b'"') => self.skip_string(),
             Some(b'{' | b'[') => {
@@ -189,13 +212,14 @@ impl Scanner<'_> {
                             depth = depth.saturating_sub(1);
                             if depth == 0 {
                                 self.pos += 1;
-                                return;
+                                return true;
                             }
                         }
                         _ => {}
                     }
                     self.pos += 1;
                 }
+                false
             }
             _ => {
                 while !matches!(
@@ -204,6 +228,7 @@ impl Scanner<'_> {
                 ) {
                     self.pos += 1;
                 }
+                true
             }
         }
     }
@@ -212,6 +237,29 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_end_closes_the_value_or_says_it_runs_past_the_limit() {
+        let text = "[{\"a\": \"}]\\\"\", \"b\": [1, 2]}, 17, \"s\"]";
+        let obj = text.find('{').unwrap();
+        let end = value_end(text, obj, text.len()).unwrap();
+        assert_eq!(&text[obj..end], "{\"a\": \"}]\\\"\", \"b\": [1, 2]}");
+        assert_eq!(value_end(text, obj, end - 1), None, "cut before its `}}`");
+        let nested = "{\"a\": {\"b\": 1}, \"c\": 2}";
+        assert_eq!(
+            value_end(nested, 0, nested.find(',').unwrap()),
+            None,
+            "cut after an inner `}}`"
+        );
+        let n = text.find("17").unwrap();
+        assert_eq!(&text[n..value_end(text, n, text.len()).unwrap()], "17");
+        assert_eq!(value_end(text, n, n + 1), None, "a number cut short");
+        let s = text.rfind("\"s\"").unwrap();
+        assert_eq!(&text[s..value_end(text, s, text.len()).unwrap()], "\"s\"");
+        assert_eq!(value_end(text, s, s + 1), None);
+        assert_eq!(value_end(text, text.len(), text.len()), None);
+        assert_eq!(value_end(text, 0, text.len()), Some(text.len()));
+    }
 
     #[test]
     fn finds_nested_values_and_skips_the_rest() {
