@@ -21,8 +21,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
-fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::evidence::Settings {
-    gate_core::verify::evidence::Settings {
+fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::Settings {
+    gate_core::verify::Settings {
         trusted_root: f.trusted_root,
         certificate_identity: f.certificate_identity,
         certificate_identity_regexp: f.certificate_identity_regexp,
@@ -35,15 +35,8 @@ fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::evidence::Setting
 }
 
 fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
-    let settings = verify_settings(a.expect);
-    let (v, atts) = gate_core::verify::evidence::verify_file(
-        a.bundle.as_deref(),
-        a.signature.as_deref(),
-        &settings,
-    )?;
-    if v.keyless {
-        require_identity_expectations(&settings, &v)?;
-    }
+    let builder = Gate::builder().verify(verify_settings(a.expect));
+    let (v, atts) = builder.verify_signature(a.bundle.as_deref(), a.signature.as_deref())?;
     let text = if a.format == args::VerifyFormat::Json {
         let doc = serde_json::json!({"verification": v, "attestations": atts});
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
@@ -56,26 +49,6 @@ fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// A keyless signature proves only that *someone* with an OIDC account signed: like cosign,
-/// `gate verify` refuses to call it verified unless the expected identity and issuer are given.
-fn require_identity_expectations(
-    s: &gate_core::verify::evidence::Settings,
-    v: &gate_core::verify::Verification,
-) -> Result<(), Error> {
-    let identity = s.certificate_identity.is_some() || s.certificate_identity_regexp.is_some();
-    let issuer = s.certificate_oidc_issuer.is_some() || s.certificate_oidc_issuer_regexp.is_some();
-    if identity && issuer {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "a keyless (certificate) signature needs the expected signer: give --certificate-identity \
-         or --certificate-identity-regexp, and --certificate-oidc-issuer or \
-         --certificate-oidc-issuer-regexp (the certificate names identity `{}`, issuer `{}`)",
-        v.identity.as_deref().unwrap_or("(none gate can read)"),
-        v.issuer.as_deref().unwrap_or("(none)"),
-    )))
 }
 
 fn check(a: CheckArgs) -> Result<ExitCode, Error> {

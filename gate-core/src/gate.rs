@@ -8,11 +8,11 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::evidence::{self, Collected, Detected};
-use crate::input::Input;
+use crate::input::{Attestation, Input, Verification};
 use crate::policy::metadata::MetaIndex;
 use crate::policy::{self, EngineOptions, PolicyEngine, PolicyFile, PolicySet, RuleRef};
 use crate::report::{self, FailOn, PolicyInfo, Report, REPORT_SCHEMA_VERSION};
-use crate::verify::evidence::Settings;
+use crate::verify::Settings;
 use crate::waiver::Waiver;
 use crate::{Error, EvidenceError};
 
@@ -279,6 +279,38 @@ impl GateBuilder {
             coverage,
         };
         policy::testing::run(&set, &opts)
+    }
+
+    /// Verify one Sigstore bundle or DSSE envelope (or, with `signature`, a detached keyed
+    /// signature over the artifact) against this builder's [`Settings`], offline: `gate verify`.
+    /// No artifact or digest, unreadable input, or a keyless signature without the expected
+    /// identity *and* issuer is an error (a keyless certificate alone proves only that someone
+    /// with an OIDC account signed); a signature that does not verify is an outcome with
+    /// `verified: false`.
+    pub fn verify_signature(
+        &self,
+        bundle: Option<&Path>,
+        signature: Option<&Path>,
+    ) -> Result<(Verification, Vec<Attestation>), Error> {
+        let s = &self.verify;
+        let (v, atts) = crate::verify::verify_file(bundle, signature, s)?;
+        if v.keyless {
+            let identity =
+                s.certificate_identity.is_some() || s.certificate_identity_regexp.is_some();
+            let issuer =
+                s.certificate_oidc_issuer.is_some() || s.certificate_oidc_issuer_regexp.is_some();
+            if !(identity && issuer) {
+                return Err(Error::Usage(format!(
+                    "a keyless (certificate) signature needs the expected signer: give \
+                     --certificate-identity or --certificate-identity-regexp, and \
+                     --certificate-oidc-issuer or --certificate-oidc-issuer-regexp (the \
+                     certificate names identity `{}`, issuer `{}`)",
+                    v.identity.as_deref().unwrap_or("(none gate can read)"),
+                    v.issuer.as_deref().unwrap_or("(none)"),
+                )));
+            }
+        }
+        Ok((v, atts))
     }
 
     /// Every file a check of `evidence` with these settings reads, listed without reading

@@ -337,7 +337,7 @@ pub struct WaiverOutcome {
 
 /// One result as waivers see it: the rule code and the subject it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     /// The result's rule code (`vulnerabilities.fixable`).
     pub code: &'a str,
     /// What the result is about (`CVE-2021-44228@pkg:maven/...`).
@@ -346,7 +346,7 @@ pub struct Subject<'a> {
 
 /// What the waivers say about one result.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Marks {
+pub(crate) struct Marks {
     /// The first waiver in force (in file order) that matches it.
     pub waived_by: Option<WaivedBy>,
     /// The first expired waiver that matches it, when no waiver in force does: the result
@@ -356,7 +356,7 @@ pub struct Marks {
 
 /// The outcome of [`apply`].
 #[derive(Debug, Clone, Default)]
-pub struct Applied {
+pub(crate) struct Applied {
     /// One entry per subject, in order.
     pub marks: Vec<Marks>,
     /// What became of every waiver, in order.
@@ -368,7 +368,7 @@ pub struct Applied {
 /// Match `subjects` against `waivers` at `now`: for each subject, the first waiver in force that
 /// matches it (in file order), else the first expired one; and what became of every waiver, with
 /// a diagnostic for each one that is expired, unused or not yet active.
-pub fn apply<'a>(
+pub(crate) fn apply<'a>(
     subjects: impl IntoIterator<Item = Subject<'a>>,
     waivers: &[Waiver],
     now: DateTime<Utc>,
@@ -477,6 +477,7 @@ pub fn apply<'a>(
 }
 
 /// Refuse an id used by two waivers of different files (each file is checked when read).
+#[doc(hidden)] // for the fuzz target
 pub fn ensure_unique_ids(waivers: &[Waiver]) -> Result<(), Error> {
     for (i, w) in waivers.iter().enumerate() {
         if let Some(first) = waivers.iter().take(i).find(|o| o.id == w.id) {

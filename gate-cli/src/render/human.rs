@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gate_core::diagnostic::Diagnostic as Note;
-use gate_core::evidence::locate::locate;
 use gate_core::files::{self, Input};
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, ResultEntry, Verdict};
+use gate_core::source::locate::locate;
 use gate_core::source::text::LineStarts;
 use gate_core::waiver::{WaiverOutcome, WaiverStatus};
 use gate_core::Error;

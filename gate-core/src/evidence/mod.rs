@@ -2,28 +2,28 @@
 //!
 //! Every format is a plug-in of the same shape ([`Format`]: a cheap probe, and
 //! `read(id, text) -> Result<Parsed, _>`, which parses with source positions and normalises into
-//! [`Facts`]) in its own file, listed once in [`FORMATS`]. Detection looks at content only (the
+//! [`Facts`]) in its own file, listed once in `FORMATS`. Detection looks at content only (the
 //! top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
 //! stream, a `gate-approvals:` line in YAML), never at file names. Decoding, strict JSON, XML and
 //! positions come from `crate::source`; signatures are verified later, by `crate::verify`.
 
-pub mod approvals;
+pub(crate) mod approvals;
 mod common;
-pub mod cyclonedx;
-pub mod cyclonedx_xml;
-pub mod format;
-pub mod github;
-pub mod gitlab;
-pub mod grype;
-pub mod junit;
-pub mod npm_audit;
-pub mod osv;
-pub mod sarif;
-pub mod sbom_graph;
-pub mod sigstore;
-pub mod spdx;
-pub mod tap;
-pub mod trivy;
+pub(crate) mod cyclonedx;
+pub(crate) mod cyclonedx_xml;
+pub(crate) mod format;
+pub(crate) mod github;
+pub(crate) mod gitlab;
+pub(crate) mod grype;
+pub(crate) mod junit;
+pub(crate) mod npm_audit;
+pub(crate) mod osv;
+pub(crate) mod sarif;
+pub(crate) mod sbom_graph;
+pub(crate) mod sigstore;
+pub(crate) mod spdx;
+pub(crate) mod tap;
+pub(crate) mod trivy;
 
 // Old paths of two `source` modules, kept for callers outside gate-core's reading layers.
 #[doc(hidden)]
@@ -48,7 +48,7 @@ pub use format::{Claim, Format, Probe};
 
 /// The kind of an evidence file, by the name `input.evidence[].kind` gives it (`junit`,
 /// `sarif`, `cyclonedx`, …). Each format's file defines its kind's constant (`Kind::Junit`);
-/// [`FORMATS`] lists the formats, so the kinds gate reads are [`Kind::all`].
+/// `FORMATS` lists the formats, so the kinds gate reads are [`Kind::all`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Kind(&'static str);
 
@@ -101,6 +101,12 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
     &spdx::SpdxFormat,
     &tap::TapFormat,
 ];
+
+/// The registered formats, for tests that drive every reader directly.
+#[doc(hidden)]
+pub fn formats() -> &'static [&'static dyn Format] {
+    FORMATS
+}
 
 /// Facts normalised from one file.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -162,7 +168,7 @@ pub enum Detected {
     Unknown(String),
 }
 
-/// Detect the kind of a decoded document: the first format in [`FORMATS`] whose probe claims it.
+/// Detect the kind of a decoded document: the first format in `FORMATS` whose probe claims it.
 pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
     let json_probe;
     let root;
@@ -321,10 +327,11 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
                 Err(reason) => out.diagnostics.push(skipped(id, &reason)),
             },
             (Planned::Read { path, .. }, None) => {
-                return Err(Error::Io(std::io::Error::other(format!(
-                    "{}: reading was interrupted",
-                    path.display()
-                ))))
+                return Err(Error::Internal {
+                    kind: crate::error::Internal::ThreadStopped,
+                    during: format!("reading {}", path.display()),
+                    message: "the reading thread stopped without a result".to_owned(),
+                })
             }
         }
     }

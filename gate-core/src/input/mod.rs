@@ -632,9 +632,11 @@ impl Input {
             let join =
                 |h: std::thread::ScopedJoinHandle<'_, Result<regorus::Value, crate::Error>>| {
                     h.join().unwrap_or_else(|_| {
-                        Err(crate::Error::Usage(
-                            "building input: a thread stopped".into(),
-                        ))
+                        Err(crate::Error::Internal {
+                            kind: crate::error::Internal::ThreadStopped,
+                            during: "building the input document".to_owned(),
+                            message: "a worker thread stopped without a result".to_owned(),
+                        })
                     })
                 };
             (join(t), join(f), s)

@@ -1,14 +1,15 @@
 //! Policies: load Rego modules (from paths or the embedded standard library), compile them once,
 //! evaluate every package's `deny` / `violation` / `warn` rules against an `input`.
 //!
-//! Rules judge; they never verify. Results come back as [`RawResult`]s, which the report layer
+//! Rules judge; they never verify. Results come back as `RawResult`s, which the report layer
 //! turns into decisions.
 
 mod analysis;
 mod bounded;
-pub mod builtins;
+pub(crate) mod builtins;
 mod compile_error;
 mod embedded;
+#[doc(hidden)] // read by the test that keeps docs/policies current
 pub mod metadata;
 mod result;
 pub mod testing;
@@ -19,12 +20,14 @@ use std::time::Duration;
 use regorus::Value;
 use sha2::{Digest, Sha256};
 
-pub use result::{RawResult, RuleLevel};
+pub(crate) use result::RawResult;
+pub use result::RuleLevel;
 
 use crate::{Error, EvidenceError};
 
 /// One Rego module's text and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)] // for the benches
 pub struct PolicyFile {
     /// Path as shown to users (`policies/tests/tests.rego`, or the path given with `-p`).
     pub path: String,
@@ -46,6 +49,7 @@ impl PolicyFile {
 
 /// A set of policy modules.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[doc(hidden)] // for the benches
 pub struct PolicySet {
     /// The modules, in load order.
     pub files: Vec<PolicyFile>,
@@ -91,7 +95,7 @@ impl PolicySet {
 /// The policy files a `-p` argument names: the file itself, or every `*.rego` under a folder,
 /// in name order, symbolic links followed (a loop is an error naming it). A `.rego` entry that is
 /// not a regular file is listed, for reading to refuse.
-pub fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
     if !fs_err::metadata(path)?.is_dir() {
         return Ok(vec![path.to_owned()]);
     }
@@ -136,6 +140,7 @@ impl RuleRef {
 
 /// Settings for one evaluation engine.
 #[derive(Debug, Clone)]
+#[doc(hidden)] // for the benches
 pub struct EngineOptions {
     /// What `time.now_ns()` returns.
     pub now_ns: i64,
@@ -165,6 +170,7 @@ impl EngineOptions {
 /// Compiled policies, ready to evaluate inputs. Cloning is cheap (the compiled modules are
 /// shared), so one compiled set can serve many evaluations.
 #[derive(Debug, Clone)]
+#[doc(hidden)] // for the benches
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleRef>,
@@ -264,7 +270,7 @@ impl PolicyEngine {
     /// Evaluate every rule against `input`.
     ///
     /// Rules are split by package; each package is one query, so it ingests the input once. One
-    /// thread per core (at most [`MAX_EVAL_THREADS`]), each on its own clone of the compiled
+    /// thread per core (at most `MAX_EVAL_THREADS`), each on its own clone of the compiled
     /// engine, takes the next package until none is left, so packages are judged in parallel and
     /// a slow package does not hold up the others. Results come back in rule order whatever the
     /// timing. The whole evaluation is under the time and memory limits (see `bounded`); an
@@ -415,7 +421,7 @@ fn build_query(indices: &[usize], rules: &[RuleRef]) -> String {
 }
 
 /// Parse a data document (`-d FILE`, JSON) into a value.
-pub fn read_data(path: &Path) -> Result<Value, Error> {
+pub(crate) fn read_data(path: &Path) -> Result<Value, Error> {
     let bytes = crate::files::read(path, crate::files::Input::Data)?;
     let wrap = |source: EvidenceError| Error::Data {
         path: path.to_owned(),
