@@ -2,7 +2,7 @@
 //! this program, with the embedded standard policies; print the verdict and each denial's code.
 //!
 //! ```sh
-//! cargo run -p gate-core --example embed -- fixtures/demo/junit.xml
+//! cargo run -p gate-core --example embed -- fixtures/demo/*
 //! ```
 
 // A program that prints is this example's point; the library itself prints nothing.
