@@ -122,10 +122,13 @@ pub enum ErrorCode {
     PolicyMetadata,
     /// a waivers file or `gate.toml` is not valid TOML, has an unknown field or section, lacks or
     /// blanks `code`/`subject`/`owner`/`reason`/`expires`, or has an unreadable date, an invalid
-    /// glob or a duplicate id; the message names file, line, column, the waiver and the field
+    /// glob or a duplicate id; a `gate.toml` names an unknown profile or evidence kind; the
+    /// message names file, line, column, the waiver and the field
     #[strum(
         serialize = "gate::config::invalid",
-        props(help = "see docs/waivers.md and docs/waivers.schema.json")
+        props(
+            help = "see docs/config.md and docs/gate-toml.schema.json (waivers: docs/waivers.md)"
+        )
     )]
     ConfigInvalid,
     /// a rule returned something that is neither a string nor an object with `msg`

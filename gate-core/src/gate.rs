@@ -705,8 +705,8 @@ impl Gate {
             return Ok(());
         }
         let by = match (&self.config, &self.profile) {
-            (Some(c), Some(p)) => format!(" by `{c}` profile `{p}`"),
-            (Some(c), None) => format!(" by `{c}`"),
+            (Some(c), Some(p)) => format!(" (required by `{c}` profile `{p}`)"),
+            (Some(c), None) => format!(" (required by `{c}`)"),
             _ => String::new(),
         };
         let each: Vec<String> = missing
@@ -717,7 +717,7 @@ impl Gate {
         Err(Error::RequiredEvidence {
             missing: missing.iter().map(|k| k.as_str().to_owned()).collect(),
             message: format!(
-                "required evidence is missing (required{by}): {}; the evidence given ({}) covers {}",
+                "required evidence is missing{by}: {}; the evidence given ({}) covers {}",
                 each.join("; "),
                 describe(evidence),
                 if given.is_empty() {
