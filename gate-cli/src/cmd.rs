@@ -18,7 +18,56 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Inspect(a) => inspect(a),
         Command::Test(a) => test(a),
         Command::Verify(a) => verify(a),
+        Command::Init(a) => init(a),
     }
+}
+
+/// The builder with the chosen `gate.toml`: `-c`, else the working folder's (unless
+/// `--no-config`), and `--profile`.
+fn with_config(mut builder: GateBuilder, c: args::ConfigArgs) -> GateBuilder {
+    if let Some(path) = c.config {
+        builder = builder.config(path);
+    } else if !c.no_config {
+        builder = builder.find_config(".");
+    }
+    if let Some(p) = c.profile {
+        builder = builder.profile(p);
+    }
+    builder
+}
+
+fn init(a: args::InitArgs) -> Result<ExitCode, Error> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&a.path);
+    let mut file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::Usage(format!(
+                "`{}` exists: gate init never overwrites a file (remove it, or name another)",
+                a.path.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", a.path.display()),
+            )))
+        }
+    };
+    file.write_all(gate_core::config::STARTER.as_bytes())
+        .map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", a.path.display()),
+            ))
+        })?;
+    render::notice(&format!(
+        "wrote `{}`: a starter configuration with profiles `dev` and `release` (see docs/config.md)",
+        a.path.display()
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::Settings {
@@ -59,14 +108,18 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut builder = Gate::builder()
         .policies(a.policy)
-        .fail_on(match a.fail_on {
-            args::FailOn::Deny => FailOn::Deny,
-            args::FailOn::Warn => FailOn::Warn,
-        })
+        .namespaces(a.namespace)
+        .skip(a.skip)
         .timeout(Duration::from_secs(a.timeout))
         .verify(verify_settings(a.verify))
         // The process exits after this one check: freeing its input would only delay the exit.
         .free_in_background(true);
+    if let Some(f) = a.fail_on {
+        builder = builder.fail_on(match f {
+            args::FailOn::Deny => FailOn::Deny,
+            args::FailOn::Warn => FailOn::Warn,
+        });
+    }
     if let Some(bytes) = a.max_memory {
         builder = builder.max_memory(bytes);
     }
@@ -76,9 +129,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
     for w in a.waivers {
         builder = builder.waivers(w);
     }
-    if let Some(c) = a.config {
-        builder = builder.config(c);
-    }
+    builder = with_config(builder, a.config);
     let inputs = builder.input_files(&a.evidence);
     let result = (|| {
         if let Some(now) = a.now.as_deref() {
@@ -87,6 +138,15 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         for (k, v) in parse_params(&a.param)? {
             builder = builder.clone().param(k, v);
         }
+        let kinds = a
+            .require
+            .iter()
+            .map(|k| {
+                gate_core::kinds::EvidenceKind::parse(k)
+                    .map_err(|e| Error::Usage(format!("--require: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        builder = builder.clone().require(kinds);
         let evidence: Vec<EvidenceSource> =
             a.evidence.into_iter().map(EvidenceSource::Path).collect();
         check_and_write(builder, &evidence, a.format, &outputs, &inputs)
@@ -168,7 +228,7 @@ fn remove_stale_reports(outputs: &[Output], inputs: &[PathBuf]) {
 }
 
 fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
-    let mut builder = Gate::builder().verify(verify_settings(a.verify));
+    let mut builder = with_config(Gate::builder().verify(verify_settings(a.verify)), a.config);
     if let Some(now) = a.now.as_deref() {
         builder = builder.now(parse_now(now)?);
     }

@@ -47,6 +47,14 @@ pub enum Code {
     WaiverUnused,
     /// a waiver's `starts` is still ahead; until then it waives nothing.
     WaiverNotYetActive,
+    /// no evidence of some kinds was given (the report's `absent_evidence` lists them): the
+    /// policies about those kinds judged nothing, so a pass says nothing about them. Given when
+    /// no `require` list is in force; with one, a required kind that is missing stops the check
+    /// (`gate::evidence::required_missing`). See [configuration](config.md#required-evidence).
+    EvidenceAbsent,
+    /// a `--skip` pattern matched no policy package, no code an evaluated rule declares and no
+    /// result: it skipped nothing, which may be a typo.
+    SkipUnmatched,
 }
 
 impl Code {

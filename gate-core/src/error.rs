@@ -122,10 +122,13 @@ pub enum ErrorCode {
     PolicyMetadata,
     /// a waivers file or `gate.toml` is not valid TOML, has an unknown field or section, lacks or
     /// blanks `code`/`subject`/`owner`/`reason`/`expires`, or has an unreadable date, an invalid
-    /// glob or a duplicate id; the message names file, line, column, the waiver and the field
+    /// glob or a duplicate id; a `gate.toml` names an unknown profile or evidence kind; the
+    /// message names file, line, column, the waiver and the field
     #[strum(
         serialize = "gate::config::invalid",
-        props(help = "see docs/waivers.md and docs/waivers.schema.json")
+        props(
+            help = "see docs/config.md and docs/gate-toml.schema.json (waivers: docs/waivers.md)"
+        )
     )]
     ConfigInvalid,
     /// a rule returned something that is neither a string nor an object with `msg`
@@ -141,6 +144,27 @@ pub enum ErrorCode {
     /// message names file, line and column)
     #[strum(serialize = "gate::data::invalid")]
     DataInvalid,
+    /// evidence of a kind the `require` list of `gate.toml` (or the library's
+    /// `GateBuilder::require`) names was not given: the message names each missing kind and
+    /// what would cover it. Without that evidence the policies about it would judge nothing, so
+    /// gate gives no verdict
+    #[strum(
+        serialize = "gate::evidence::required_missing",
+        props(
+            help = "give the evidence (see docs/config.md#required-evidence for what covers each kind), or drop the kind from `require`"
+        )
+    )]
+    EvidenceRequiredMissing,
+    /// a policy setting or parameter is not one a loaded policy declares (a typo such as
+    /// `blocking_severity`), or its value does not match the declared schema; the message
+    /// names the file (with line and column for JSON), the setting and the known names
+    #[strum(
+        serialize = "gate::settings::invalid",
+        props(
+            help = "the standard policies' settings are listed in docs/policies/; a policy declares its own under `custom.settings` in its package METADATA (docs/config.md#policy-settings)"
+        )
+    )]
+    SettingsInvalid,
     /// a flag's value is not acceptable (among them an `-o` path that is one of the run's inputs,
     /// or two `-o` options naming one file), or no evidence was found
     #[strum(serialize = "gate::usage")]
@@ -341,6 +365,25 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// Evidence of a required kind was not given.
+    #[error("{message}")]
+    RequiredEvidence {
+        /// The kinds missing, as users name them (`tests`, `sbom`).
+        missing: Vec<String>,
+        /// The whole message: which kinds, required by what, and what covers each.
+        message: String,
+    },
+
+    /// A policy setting or parameter is unknown or invalid.
+    #[error("{}{}", path.as_deref().map(|p| format!("{}: ", display_location(p, problem.line, problem.column))).unwrap_or_default(), problem.message)]
+    Settings {
+        /// The file that gave it (a data document, a `gate.toml`); none for a document handed
+        /// to the library or a `--param`.
+        path: Option<PathBuf>,
+        /// What is wrong and where.
+        problem: EvidenceError,
+    },
+
     /// gate itself failed, not its input: a worker thread stopped without a result, or the Rego
     /// engine panicked. Still exit 2 (no verdict); worth a bug report.
     #[error("{during}: {message}")]
@@ -371,6 +414,8 @@ impl Error {
             Error::NoRules => ErrorCode::PolicyNoRules,
             Error::Data { .. } => ErrorCode::DataInvalid,
             Error::Usage(_) => ErrorCode::Usage,
+            Error::RequiredEvidence { .. } => ErrorCode::EvidenceRequiredMissing,
+            Error::Settings { .. } => ErrorCode::SettingsInvalid,
             Error::Internal { kind, .. } => match kind {
                 Internal::ThreadStopped => ErrorCode::InternalThread,
                 Internal::EnginePanic => ErrorCode::InternalEngine,
@@ -391,6 +436,7 @@ impl Error {
             | Error::File { path, .. }
             | Error::Config { path, .. }
             | Error::Data { path, .. } => Some(path),
+            Error::Settings { path, .. } => path.as_deref(),
             Error::PolicyMetadata { file, .. } => Some(Path::new(file)),
             Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(Path::new(&at.file)),
             _ => None,
@@ -403,6 +449,7 @@ impl Error {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
             | Error::Config { problem, .. }
+            | Error::Settings { problem, .. }
             | Error::Data { problem, .. } => problem.line,
             Error::PolicyMetadata { line, .. } => Some(*line),
             Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at.line),
@@ -416,6 +463,7 @@ impl Error {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
             | Error::Config { problem, .. }
+            | Error::Settings { problem, .. }
             | Error::Data { problem, .. } => problem.column,
             Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at.column),
             _ => None,
@@ -429,6 +477,7 @@ impl Error {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
             | Error::Config { problem, .. }
+            | Error::Settings { problem, .. }
             | Error::Data { problem, .. } => Cow::Borrowed(&problem.message),
             Error::UnknownKind { reason, .. } => {
                 Cow::Owned(format!("unknown evidence kind: {reason}"))
@@ -578,6 +627,14 @@ mod tests {
                 problem: problem(),
             },
             Error::Usage(s("m")),
+            Error::RequiredEvidence {
+                missing: vec![s("tests")],
+                message: s("m"),
+            },
+            Error::Settings {
+                path: Some(path()),
+                problem: problem(),
+            },
             Error::Internal {
                 kind: Internal::ThreadStopped,
                 during: s("d"),
@@ -609,6 +666,8 @@ mod tests {
             Error::NoRules => "NoRules",
             Error::Data { .. } => "Data",
             Error::Usage(_) => "Usage",
+            Error::RequiredEvidence { .. } => "RequiredEvidence",
+            Error::Settings { .. } => "Settings",
             Error::Internal {
                 kind: Internal::ThreadStopped,
                 ..

@@ -163,8 +163,18 @@ pub(crate) fn validate(
     text: &str,
     specs: Vec<WaiverSpec>,
 ) -> Result<Vec<Waiver>, Error> {
+    validate_tables(path, text, specs, "waiver")
+}
+
+/// [`validate`] for the `[[TABLE]]` tables of a file (`profile.release.waiver` in `gate.toml`).
+pub(crate) fn validate_tables(
+    path: &Path,
+    text: &str,
+    specs: Vec<WaiverSpec>,
+    table: &str,
+) -> Result<Vec<Waiver>, Error> {
     let file = crate::evidence::evidence_id(path);
-    let headers = crate::source::toml::headers(text, "waiver");
+    let headers = crate::source::toml::headers(text, table);
     let mut out: Vec<Waiver> = Vec::new();
     for (n, spec) in specs.into_iter().enumerate() {
         let name = match &spec.id {
@@ -238,7 +248,8 @@ pub(crate) fn validate(
                 }
                 id
             }
-            None => format!("{file}#{}", n + 1),
+            None if table == "waiver" => format!("{file}#{}", n + 1),
+            None => format!("{file}#{table}.{}", n + 1),
         };
         out.push(Waiver {
             id,

@@ -29,10 +29,14 @@ const LAYERS: &[&[&str]] = &[
     // evidence format plug-ins (detect + read → facts)
     &["evidence"],
     &["findings"],
+    // evidence kinds users require, and which a check's evidence covers
+    &["kinds"],
     &["policy"],
     // waivers mark results; the report applies them; gate.toml names both
     &["waiver"],
     &["report"],
+    // rule selection: which rules are evaluated, which results are kept
+    &["select"],
     &["config"],
     // assembling the input document from read evidence
     &["check"],

@@ -527,6 +527,10 @@ mod tests {
             policies: vec![],
             diagnostics: vec![],
             now: "2026-11-28T12:00:00Z".into(),
+            absent_evidence: vec![],
+            config: None,
+            profile: None,
+            selection: None,
         };
         let mut sources = Sources::default();
         let out = render_with(&report, false, &mut sources);

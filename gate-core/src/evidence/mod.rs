@@ -129,6 +129,9 @@ pub struct Facts {
     pub approvals: Vec<crate::input::Approval>,
     /// The change being released (pull request, merge request, ticket).
     pub change: Option<crate::input::Change>,
+    /// The kinds of finding this document is a scan for: what a scanner looked for, whether or
+    /// not it found anything (a clean scan still counts as that kind of evidence).
+    pub scanned: Vec<crate::input::FindingKind>,
 }
 
 /// What a format reader returns.

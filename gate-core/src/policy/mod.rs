@@ -8,10 +8,12 @@ mod analysis;
 mod bounded;
 pub(crate) mod builtins;
 mod compile_error;
+pub(crate) mod data;
 mod embedded;
 #[doc(hidden)] // read by the test that keeps docs/policies current
 pub mod metadata;
 mod result;
+pub(crate) mod settings;
 pub mod testing;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use sha2::{Digest, Sha256};
 pub(crate) use result::RawResult;
 pub use result::RuleLevel;
 
-use crate::{Error, EvidenceError};
+use crate::Error;
 
 /// One Rego module's text and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,6 +269,15 @@ impl PolicyEngine {
         &self.rules
     }
 
+    /// Evaluate only the rules `keep` accepts; the others are returned, in rule order.
+    pub(crate) fn retain_rules(&mut self, keep: impl Fn(&RuleRef) -> bool) -> Vec<RuleRef> {
+        let (kept, dropped) = std::mem::take(&mut self.rules)
+            .into_iter()
+            .partition(|r| keep(r));
+        self.rules = kept;
+        dropped
+    }
+
     /// Evaluate every rule against `input`.
     ///
     /// Rules are split by package; each package is one query, so it ingests the input once. One
@@ -418,23 +429,6 @@ fn build_query(indices: &[usize], rules: &[RuleRef]) -> String {
     }
     q.push('}');
     q
-}
-
-/// Parse a data document (`-d FILE`, JSON) into a value.
-pub(crate) fn read_data(path: &Path) -> Result<Value, Error> {
-    let bytes = crate::files::read(path, crate::files::Input::Data)?;
-    let wrap = |source: EvidenceError| Error::Data {
-        path: path.to_owned(),
-        problem: source,
-    };
-    let text = crate::source::text::decode(&bytes).map_err(wrap)?;
-    let json = crate::source::json::parse_value(&text).map_err(wrap)?;
-    if !json.is_object() {
-        return Err(wrap(EvidenceError::new(
-            "a data document must be a JSON object",
-        )));
-    }
-    Ok(Value::from(json))
 }
 
 #[cfg(test)]

@@ -114,12 +114,40 @@ pub struct Report {
     pub waivers: Vec<WaiverOutcome>,
     /// Evidence read.
     pub evidence: Vec<EvidenceInfo>,
+    /// The evidence kinds (`tests`, `sbom`, `vulnerabilities`, …) no file given covered: the
+    /// policies about them judged nothing, so a pass says nothing about them.
+    pub absent_evidence: Vec<String>,
     /// Policies evaluated.
     pub policies: Vec<PolicyInfo>,
     /// Non-fatal notes.
     pub diagnostics: Vec<Diagnostic>,
     /// The evaluation time, RFC 3339.
     pub now: String,
+    /// The `gate.toml` read, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    /// The `gate.toml` profile in force, when one was chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The rule selection (`--namespace`, `--skip`) and what it left out, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
+}
+
+/// A rule selection and what it left out, so that a skip is on the record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Selection {
+    /// `--namespace` globs: only packages matching one were evaluated (empty: every package).
+    pub namespaces: Vec<String>,
+    /// `--skip` globs, matched against packages and result codes.
+    pub skip: Vec<String>,
+    /// Rules not evaluated (`gate.licenses.deny`): outside every namespace, or their package
+    /// skipped.
+    pub rules_skipped: Vec<String>,
+    /// Codes skipped, each with the number of results left out of this report: the codes the
+    /// evaluated rules declare that match a skip glob (0 when none fired), and those of any
+    /// result that matched one.
+    pub codes_skipped: std::collections::BTreeMap<String, usize>,
 }
 
 impl Report {
