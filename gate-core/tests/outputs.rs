@@ -162,14 +162,16 @@ fn parse_xml(text: &str) -> Node {
         text: String::new(),
     }];
     let open = |e: &quick_xml::events::BytesStart<'_>| Node {
-        name: String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
+        name: e.name().0.to_owned(),
         attrs: e
             .attributes()
             .map(|a| {
                 let a = a.unwrap();
                 (
-                    String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                    a.unescape_value().unwrap().into_owned(),
+                    a.key.0.to_owned(),
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned(),
                 )
             })
             .collect(),
@@ -184,27 +186,19 @@ fn parse_xml(text: &str) -> Node {
                 let done = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(done);
             }
-            Event::Text(t) => stack.last_mut().unwrap().text += &t.unescape().unwrap(),
-            Event::CData(t) => {
-                stack.last_mut().unwrap().text += std::str::from_utf8(&t).unwrap();
-            }
+            Event::Text(t) => stack.last_mut().unwrap().text += &t.xml10_content(),
+            Event::CData(t) => stack.last_mut().unwrap().text += &t.xml10_content(),
             Event::GeneralRef(r) => {
-                let name = String::from_utf8(r.to_vec()).unwrap();
-                let c = match name.as_str() {
-                    "amp" => "&".to_owned(),
-                    "lt" => "<".to_owned(),
-                    "gt" => ">".to_owned(),
-                    "quot" => "\"".to_owned(),
-                    "apos" => "'".to_owned(),
-                    n if n.starts_with("#x") => {
-                        char::from_u32(u32::from_str_radix(&n[2..], 16).unwrap())
-                            .unwrap()
-                            .to_string()
-                    }
-                    n if n.starts_with('#') => {
-                        char::from_u32(n[1..].parse().unwrap()).unwrap().to_string()
-                    }
-                    n => panic!("unknown entity {n}"),
+                let c = match r.resolve_char_ref().unwrap() {
+                    Some(c) => c.to_string(),
+                    None => match &*r.xml10_content() {
+                        "amp" => "&".to_owned(),
+                        "lt" => "<".to_owned(),
+                        "gt" => ">".to_owned(),
+                        "quot" => "\"".to_owned(),
+                        "apos" => "'".to_owned(),
+                        n => panic!("unknown entity {n}"),
+                    },
                 };
                 stack.last_mut().unwrap().text += &c;
             }

@@ -339,6 +339,9 @@ pub fn json_schema() -> serde_json::Value {
             "https://gate.invalid/schemas/report-v1.json".into(),
         );
         // `errors` is there exactly when there is no verdict.
+        if let Some(serde_json::Value::Array(required)) = obj.get_mut("required") {
+            required.retain(|f| f != "errors");
+        }
         obj.insert(
             "if".into(),
             serde_json::json!({"properties": {"verdict": {"const": "error"}}}),
