@@ -116,13 +116,24 @@ pub struct VerifyFlags {
     pub trusted_root: Option<std::path::PathBuf>,
 }
 
-/// Output formats of `gate check`.
+/// Output formats of `gate check` (docs/outputs.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Readable text for a terminal or a CI log.
     Human,
     /// The canonical JSON report.
     Json,
+    /// JUnit XML for CI test tabs: a suite per policy package, a test case per result.
+    Junit,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations); also appends the Markdown summary to
+    /// `$GITHUB_STEP_SUMMARY` under GitHub Actions.
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// A Markdown summary for a pull-request comment or step summary.
+    Markdown,
 }
 
 /// What makes the verdict fail.
@@ -153,7 +164,8 @@ pub struct CheckArgs {
     /// Output format on stdout.
     #[arg(short = 'f', long = "format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Also write FORMAT to PATH (repeatable), e.g. `-o json=gate-report.json`.
+    /// Also write FORMAT to PATH (repeatable, any formats), e.g. `-o sarif=gate.sarif`. Written
+    /// even when gate exits 2 (as a report with verdict `error`).
     #[arg(short = 'o', long = "output", value_name = "FORMAT=PATH")]
     pub output: Vec<String>,
     /// What fails the verdict: denials only (the default, unless gate.toml says `fail_on`), or

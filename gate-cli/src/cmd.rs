@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use gate_core::files;
-use gate_core::{parse_now, Error, EvidenceSource, FailOn, Gate, GateBuilder, Verdict};
+use gate_core::{parse_now, Error, EvidenceSource, FailOn, Gate, GateBuilder, Report, Verdict};
 
 use crate::args::{self, CheckArgs, Cli, Command, Format, InspectArgs, TestArgs, TestFormat};
 use crate::render;
@@ -131,9 +131,15 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
     }
     builder = with_config(builder, a.config);
     let inputs = builder.input_files(&a.evidence);
+    if let Err(e) = refuse_output_conflicts(&outputs, &inputs) {
+        remove_stale_reports(&outputs, &inputs);
+        return Err(e);
+    }
+    let now = a.now.as_deref().map(parse_now).transpose();
+    let report_now = now.as_ref().ok().copied().flatten();
     let result = (|| {
-        if let Some(now) = a.now.as_deref() {
-            builder = builder.clone().now(parse_now(now)?);
+        if let Some(now) = now? {
+            builder = builder.clone().now(now);
         }
         for (k, v) in parse_params(&a.param)? {
             builder = builder.clone().param(k, v);
@@ -149,22 +155,42 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
         builder = builder.clone().require(kinds);
         let evidence: Vec<EvidenceSource> =
             a.evidence.into_iter().map(EvidenceSource::Path).collect();
-        check_and_write(builder, &evidence, a.format, &outputs, &inputs)
+        builder.build()?.check(&evidence)
     })();
-    if result.is_err() {
-        remove_stale_reports(&outputs, &inputs);
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            let now = report_now.unwrap_or_else(chrono::Utc::now);
+            write_error_outputs(&err, now, a.format, &outputs);
+            return Err(err);
+        }
+    };
+    for d in &report.diagnostics {
+        render::diagnostic(d);
     }
-    result
+    let mut failed = Vec::new();
+    for out in &outputs {
+        if let Err(e) = fs_err::write(&out.path, render::to_file_string(&report, out.format)) {
+            failed.push(Error::Io(e));
+        }
+    }
+    if let Some(err) = Error::from_all(failed) {
+        // The verdict cannot be delivered as asked: no output may claim one.
+        let now = parse_now(&report.now).unwrap_or_else(|_| chrono::Utc::now());
+        write_error_outputs(&err, now, a.format, &outputs);
+        return Err(err);
+    }
+    github_step_summary(&report, a.format, &outputs);
+    write_stdout(&render::to_string(&report, a.format))?;
+    Ok(match report.verdict {
+        Verdict::Pass => ExitCode::SUCCESS,
+        Verdict::Fail => ExitCode::from(1),
+        Verdict::Error => ExitCode::from(2),
+    })
 }
 
-/// Refuse outputs that name one file twice or name an input, run the check, write the outputs.
-fn check_and_write(
-    builder: GateBuilder,
-    evidence: &[EvidenceSource],
-    format: Format,
-    outputs: &[Output],
-    inputs: &[PathBuf],
-) -> Result<ExitCode, Error> {
+/// Refuse outputs that name one file twice or name one of the check's inputs.
+fn refuse_output_conflicts(outputs: &[Output], inputs: &[PathBuf]) -> Result<(), Error> {
     for (i, out) in outputs.iter().enumerate() {
         let place = files::place(&out.path);
         if let Some(other) = outputs
@@ -186,24 +212,60 @@ fn check_and_write(
             )));
         }
     }
-    let report = builder.build()?.check(evidence)?;
-    for d in &report.diagnostics {
-        render::diagnostic(d);
-    }
-    for out in outputs {
-        fs_err::write(&out.path, render::to_file_string(&report, out.format))?;
-    }
-    let text = render::to_string(&report, format);
-    write_stdout(&text)?;
-    Ok(match report.verdict {
-        Verdict::Pass => ExitCode::SUCCESS,
-        Verdict::Fail => ExitCode::from(1),
-    })
+    Ok(())
 }
 
-/// A check that cannot reach a verdict writes no report; a report an earlier run left at an `-o`
-/// path is removed, so that no earlier verdict is taken for this run's. Only a regular file gate
-/// recognises as its own report of that format is removed, and never one of the inputs.
+/// A check that reached no verdict (exit 2) still writes every requested output, as a report
+/// with verdict `error` and every problem found, so that CI steps that upload or read them find
+/// them; stdout gets it too, except in the human format (the error is on stderr). An output that
+/// cannot be written is named on stderr.
+fn write_error_outputs(
+    err: &Error,
+    now: chrono::DateTime<chrono::Utc>,
+    format: Format,
+    outputs: &[Output],
+) {
+    let report = Report::from_error(err, now);
+    for out in outputs {
+        let text = match out.format {
+            Format::Human => render::error_text(err, &report),
+            f => render::to_file_string(&report, f),
+        };
+        if let Err(e) = fs_err::write(&out.path, text) {
+            render::notice(&format!("could not write the error report: {e}"));
+        }
+    }
+    github_step_summary(&report, format, outputs);
+    if format != Format::Human {
+        // Nothing more can be done about a stdout that cannot be written.
+        let _ = write_stdout(&render::to_string(&report, format));
+    }
+}
+
+/// Under GitHub Actions (`GITHUB_ACTIONS=true`), when the `github` format is asked for, append
+/// the Markdown summary to the file `GITHUB_STEP_SUMMARY` names.
+fn github_step_summary(report: &Report, format: Format, outputs: &[Output]) {
+    let wanted = format == Format::Github || outputs.iter().any(|o| o.format == Format::Github);
+    if !wanted || std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return;
+    }
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = render::to_file_string(report, Format::Markdown);
+    let appended = fs_err::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = appended {
+        render::notice(&format!("could not append the step summary: {e}"));
+    }
+}
+
+/// When the `-o` options themselves are refused, nothing is written; a report an earlier run left
+/// at an `-o` path is removed, so that no earlier verdict is taken for this run's. Only a regular
+/// file gate recognises as its own report of that format is removed, and never one of the inputs.
 fn remove_stale_reports(outputs: &[Output], inputs: &[PathBuf]) {
     for out in outputs {
         if inputs.iter().any(|i| files::same_file(&out.path, i)) {
@@ -329,15 +391,16 @@ fn parse_output(spec: &str) -> Result<Output, Error> {
             "-o `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
         ))
     })?;
-    let format = match format {
-        "human" => Format::Human,
-        "json" => Format::Json,
-        other => {
-            return Err(Error::Usage(format!(
-                "-o `{spec}`: unknown format `{other}` (human, json)"
-            )))
-        }
-    };
+    let format = <Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
+        let known: Vec<String> = <Format as clap::ValueEnum>::value_variants()
+            .iter()
+            .filter_map(|v| clap::ValueEnum::to_possible_value(v).map(|p| p.get_name().to_owned()))
+            .collect();
+        Error::Usage(format!(
+            "-o `{spec}`: unknown format `{format}` ({})",
+            known.join(", ")
+        ))
+    })?;
     if path.is_empty() {
         return Err(Error::Usage(format!("-o `{spec}`: the path is empty")));
     }

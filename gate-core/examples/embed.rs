@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     match judge(std::env::args().skip(1).collect()) {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,
         Ok(Verdict::Fail) => ExitCode::from(1),
+        Ok(Verdict::Error) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

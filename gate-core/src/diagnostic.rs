@@ -17,6 +17,7 @@ use serde::Serialize;
     PartialOrd,
     Ord,
     Serialize,
+    schemars::JsonSchema,
     strum::EnumIter,
     strum::IntoStaticStr,
     strum::EnumMessage,
@@ -75,7 +76,7 @@ impl Code {
 }
 
 /// One note.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,

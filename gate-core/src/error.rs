@@ -383,6 +383,12 @@ pub enum Error {
         /// What is wrong and where.
         problem: EvidenceError,
     },
+    /// Several problems, each of which alone stops the run: every evidence file that cannot be
+    /// read, not only the first. Always two or more, in argument order; [`Error::code`],
+    /// [`Error::path`], [`Error::line`], [`Error::column`] and [`Error::message`] are the
+    /// first's, and [`Error::problems`] lists them all.
+    #[error("{} (and {} more)", .0.first().map(ToString::to_string).unwrap_or_default(), .0.len().saturating_sub(1))]
+    Multiple(Vec<Error>),
 
     /// gate itself failed, not its input: a worker thread stopped without a result, or the Rego
     /// engine panicked. Still exit 2 (no verdict); worth a bug report.
@@ -398,8 +404,52 @@ pub enum Error {
 }
 
 impl Error {
+    /// One error for `errors`: `None` when there are none, the error itself when there is one,
+    /// [`Error::Multiple`] (flattened) when there are more.
+    pub fn from_all(errors: Vec<Error>) -> Option<Error> {
+        let mut flat: Vec<Error> = Vec::with_capacity(errors.len());
+        for e in errors {
+            match e {
+                Error::Multiple(inner) => flat.extend(inner),
+                other => flat.push(other),
+            }
+        }
+        if flat.len() > 1 {
+            return Some(Error::Multiple(flat));
+        }
+        flat.pop()
+    }
+
+    /// Every problem this error stands for: the errors of an [`Error::Multiple`], else itself.
+    pub fn problems(&self) -> Vec<&Error> {
+        match self {
+            Error::Multiple(all) => all.iter().flat_map(Error::problems).collect(),
+            other => vec![other],
+        }
+    }
+
+    /// The first problem: for [`Error::Multiple`] its first error, else itself.
+    fn first(&self) -> &Error {
+        match self {
+            Error::Multiple(all) => all.first().map_or(self, Error::first),
+            other => other,
+        }
+    }
+
+    /// The first of several problems, when this is an [`Error::Multiple`] that has one.
+    fn first_of_many(&self) -> Option<&Error> {
+        match self.first() {
+            Error::Multiple(_) => None,
+            first if !std::ptr::eq(first, self) => Some(first),
+            _ => None,
+        }
+    }
+
     /// The stable code (see docs/diagnostics.md).
     pub fn code(&self) -> ErrorCode {
+        if let Some(first) = self.first_of_many() {
+            return first.code();
+        }
         match self {
             Error::Evidence { .. } => ErrorCode::EvidenceInvalid,
             Error::UnknownKind { .. } => ErrorCode::EvidenceUnknownKind,
@@ -413,7 +463,7 @@ impl Error {
             Error::PolicyResult { .. } => ErrorCode::PolicyBadResult,
             Error::NoRules => ErrorCode::PolicyNoRules,
             Error::Data { .. } => ErrorCode::DataInvalid,
-            Error::Usage(_) => ErrorCode::Usage,
+            Error::Usage(_) | Error::Multiple(_) => ErrorCode::Usage,
             Error::RequiredEvidence { .. } => ErrorCode::EvidenceRequiredMissing,
             Error::Settings { .. } => ErrorCode::SettingsInvalid,
             Error::Internal { kind, .. } => match kind {
@@ -430,6 +480,9 @@ impl Error {
 
     /// The file at fault, when the error is about one.
     pub fn path(&self) -> Option<&Path> {
+        if let Some(first) = self.first_of_many() {
+            return first.path();
+        }
         match self {
             Error::Evidence { path, .. }
             | Error::UnknownKind { path, .. }
@@ -445,6 +498,9 @@ impl Error {
 
     /// The 1-based line in [`Error::path`], when known.
     pub fn line(&self) -> Option<usize> {
+        if let Some(first) = self.first_of_many() {
+            return first.line();
+        }
         match self {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
@@ -459,6 +515,9 @@ impl Error {
 
     /// The 1-based column in [`Error::path`], when known.
     pub fn column(&self) -> Option<usize> {
+        if let Some(first) = self.first_of_many() {
+            return first.column();
+        }
         match self {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
@@ -473,6 +532,9 @@ impl Error {
     /// What is wrong, without the file and position that [`Error::path`], [`Error::line`] and
     /// [`Error::column`] give; for an error about no file, the whole message.
     pub fn message(&self) -> Cow<'_, str> {
+        if let Some(first) = self.first_of_many() {
+            return first.message();
+        }
         match self {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
@@ -635,6 +697,7 @@ mod tests {
                 path: Some(path()),
                 problem: problem(),
             },
+            Error::Multiple(vec![Error::NoRules, Error::Usage(s("m"))]),
             Error::Internal {
                 kind: Internal::ThreadStopped,
                 during: s("d"),
@@ -668,6 +731,7 @@ mod tests {
             Error::Usage(_) => "Usage",
             Error::RequiredEvidence { .. } => "RequiredEvidence",
             Error::Settings { .. } => "Settings",
+            Error::Multiple(_) => "Multiple",
             Error::Internal {
                 kind: Internal::ThreadStopped,
                 ..
@@ -777,6 +841,38 @@ mod tests {
             (None, None, ErrorCode::InternalEngine)
         );
         assert!(e.is_internal());
+    }
+
+    #[test]
+    fn several_errors_are_one_error_that_lists_them_all() {
+        assert!(Error::from_all(vec![]).is_none());
+        let one = Error::from_all(vec![Error::NoRules]).unwrap();
+        assert!(matches!(one, Error::NoRules));
+        let e = |p: &str| Error::Evidence {
+            path: PathBuf::from(p),
+            problem: problem(),
+        };
+        let inner = Error::from_all(vec![e("b.json"), e("c.json")]).unwrap();
+        let all = Error::from_all(vec![e("a.json"), inner]).unwrap();
+        let paths: Vec<_> = all.problems().iter().filter_map(|p| p.path()).collect();
+        assert_eq!(
+            paths,
+            [
+                Path::new("a.json"),
+                Path::new("b.json"),
+                Path::new("c.json")
+            ]
+        );
+        assert_eq!(all.to_string(), "a.json:3:7: bad (and 2 more)");
+        assert_eq!(
+            (all.code(), all.path(), all.line(), all.message()),
+            (
+                ErrorCode::EvidenceInvalid,
+                Some(Path::new("a.json")),
+                Some(3),
+                Cow::Borrowed("bad")
+            )
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::policy::data::{DataDoc, Origin};
 use crate::policy::metadata::MetaIndex;
 use crate::policy::settings::Declarations;
 use crate::policy::{self, EngineOptions, PolicyEngine, PolicyFile, PolicySet, RuleRef};
-use crate::report::{self, FailOn, PolicyInfo, Report, REPORT_SCHEMA_VERSION};
+use crate::report::{self, Check, FailOn, PolicyInfo, Report, GATE_VERSION, REPORT_SCHEMA_VERSION};
 use crate::select::Selector;
 use crate::verify::Settings;
 use crate::waiver::Waiver;
@@ -352,8 +352,10 @@ impl GateBuilder {
             .fail_on
             .or(config.as_ref().and_then(|c| c.fail_on))
             .unwrap_or_default();
+        let checks = report::checks(engine.rules(), &meta);
         Ok(Gate {
             engine,
+            checks,
             meta,
             waivers,
             verify,
@@ -620,6 +622,7 @@ fn now_ns(t: DateTime<Utc>) -> i64 {
 #[derive(Debug, Clone)]
 pub struct Gate {
     engine: PolicyEngine,
+    checks: Vec<Check>,
     meta: MetaIndex,
     waivers: Vec<Waiver>,
     verify: Settings,
@@ -700,6 +703,7 @@ impl Gate {
         diagnostics.sort();
         Ok(Report {
             schema_version: REPORT_SCHEMA_VERSION,
+            gate_version: GATE_VERSION.to_owned(),
             verdict,
             summary,
             results,
@@ -707,7 +711,10 @@ impl Gate {
             evidence: evidence_info,
             policies: self.policies.clone(),
             diagnostics,
+            errors: Vec::new(),
             now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            checks: self.checks.clone(),
+            fail_on: self.fail_on,
             absent_evidence: absent.iter().map(|k| k.as_str().to_owned()).collect(),
             config: self.config.clone(),
             profile: self.profile.clone(),
@@ -793,7 +800,8 @@ fn read(
 }
 
 /// Read every source in order: paths as `gate check` reads its arguments, bytes detected and
-/// read under their name. A name given twice is read once.
+/// read under their name. A name given twice is read once. Every source is read even when another
+/// fails, and the error names every problem.
 fn collect(sources: &[EvidenceSource]) -> Result<Collected, Error> {
     let paths: Vec<PathBuf> = sources
         .iter()
@@ -806,29 +814,39 @@ fn collect(sources: &[EvidenceSource]) -> Result<Collected, Error> {
         return evidence::collect(&paths);
     }
     let mut out = Collected::default();
+    let mut errors = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for source in sources {
         match source {
-            EvidenceSource::Path(p) => {
-                let part = evidence::collect(std::slice::from_ref(p))?;
-                out.diagnostics.extend(part.diagnostics);
-                for ev in part.evidence {
-                    if seen.insert(ev.info.id.clone()) {
-                        out.evidence.push(ev);
+            EvidenceSource::Path(p) => match evidence::collect(std::slice::from_ref(p)) {
+                Ok(part) => {
+                    out.diagnostics.extend(part.diagnostics);
+                    for ev in part.evidence {
+                        if seen.insert(ev.info.id.clone()) {
+                            out.evidence.push(ev);
+                        }
                     }
                 }
-            }
+                Err(e) => errors.push(e),
+            },
             EvidenceSource::Bytes { name, bytes } => {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                let ev = read_bytes(name, bytes)?;
-                out.diagnostics.extend(ev.diagnostics.iter().cloned());
-                out.evidence.push(ev);
+                match read_bytes(name, bytes) {
+                    Ok(ev) => {
+                        out.diagnostics.extend(ev.diagnostics.iter().cloned());
+                        out.evidence.push(ev);
+                    }
+                    Err(e) => errors.push(e),
+                }
             }
         }
     }
-    Ok(out)
+    match Error::from_all(errors) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Detect and read one in-memory document; a document of no known kind is an error, as a file

@@ -289,7 +289,7 @@ fn instant(w: &When, end_of_day: bool) -> Result<DateTime<Utc>, String> {
 }
 
 /// What the waiver that waived a result says, carried on the result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WaivedBy {
     /// The waiver's id.
     pub id: String,
@@ -303,8 +303,23 @@ pub struct WaivedBy {
     pub expires: String,
 }
 
+impl WaivedBy {
+    /// `waived by ID (owner OWNER, expires DATE[, ticket T]): REASON`.
+    pub fn describe(&self) -> String {
+        let ticket = self
+            .ticket
+            .as_deref()
+            .map(|t| format!(", ticket {t}"))
+            .unwrap_or_default();
+        format!(
+            "waived by {} (owner {}, expires {}{ticket}): {}",
+            self.id, self.owner, self.expires, self.reason
+        )
+    }
+}
+
 /// What became of a waiver in this run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum WaiverStatus {
     /// In force and waived at least one result.
@@ -318,7 +333,7 @@ pub enum WaiverStatus {
 }
 
 /// One waiver in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WaiverOutcome {
     /// Its id (or `FILE#N`).
     pub id: String,

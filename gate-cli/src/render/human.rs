@@ -351,6 +351,7 @@ fn render_with(report: &Report, color: bool, sources: &mut Sources) -> String {
     let verdict = match report.verdict {
         Verdict::Pass => "PASS",
         Verdict::Fail => "FAIL",
+        Verdict::Error => "ERROR",
     };
     out.push_str(&format!(
         "\ngate: {verdict}: {} denied, {}, {} waived ({} over {})\n",
@@ -516,6 +517,7 @@ mod tests {
         let lines = [19_990, 3, 10_000, 1, 20_000];
         let report = Report {
             schema_version: 1,
+            gate_version: gate_core::report::GATE_VERSION.into(),
             verdict: Verdict::Fail,
             summary: Summary {
                 deny: lines.len(),
@@ -526,11 +528,14 @@ mod tests {
             evidence: vec![],
             policies: vec![],
             diagnostics: vec![],
+            errors: vec![],
             now: "2026-11-28T12:00:00Z".into(),
             absent_evidence: vec![],
             config: None,
             profile: None,
             selection: None,
+            checks: vec![],
+            fail_on: gate_core::FailOn::Deny,
         };
         let mut sources = Sources::default();
         let out = render_with(&report, false, &mut sources);

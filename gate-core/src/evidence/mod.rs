@@ -275,11 +275,13 @@ const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml
 
 /// Read every evidence argument. A file named explicitly must be of a known kind; a file found
 /// while walking a folder that is of no known kind is skipped with a note. Anything that looks
-/// like evidence but cannot be read is an error: gate fails closed.
+/// like evidence but cannot be read is an error: gate fails closed. Every file is read even when
+/// another fails, so the error names every problem (an [`Error::Multiple`] when there are
+/// several), in argument order.
 pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
-    let Listed { files, hidden } = list(args)?;
+    let (Listed { files, hidden }, mut errors) = list_all(args);
     // Decide what to read (in order), then read in parallel, then assemble in order, so the
-    // result and the first error reported do not depend on thread timing.
+    // result and the errors reported do not depend on thread timing.
     let mut plan: Vec<Planned> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (path, explicit) in files {
@@ -316,29 +318,29 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
     for (planned, result) in plan.iter().zip(results) {
         match (planned, result.flatten()) {
             (Planned::Skip(note), _) => out.diagnostics.push(note.clone()),
-            (Planned::Read { path, id, explicit }, Some(result)) => match result? {
-                Ok(ev) => {
+            (Planned::Read { path, id, explicit }, Some(result)) => match result {
+                Ok(Ok(ev)) => {
                     out.diagnostics.extend(ev.diagnostics.iter().cloned());
                     out.evidence.push(ev);
                 }
-                Err(reason) if *explicit => {
-                    return Err(Error::UnknownKind {
-                        path: path.clone(),
-                        reason,
-                    })
-                }
-                Err(reason) => out.diagnostics.push(skipped(id, &reason)),
+                Ok(Err(reason)) if *explicit => errors.push(Error::UnknownKind {
+                    path: path.clone(),
+                    reason,
+                }),
+                Ok(Err(reason)) => out.diagnostics.push(skipped(id, &reason)),
+                Err(e) => errors.push(e),
             },
-            (Planned::Read { path, .. }, None) => {
-                return Err(Error::Internal {
-                    kind: crate::error::Internal::ThreadStopped,
-                    during: format!("reading {}", path.display()),
-                    message: "the reading thread stopped without a result".to_owned(),
-                })
-            }
+            (Planned::Read { path, .. }, None) => errors.push(Error::Internal {
+                kind: crate::error::Internal::ThreadStopped,
+                during: format!("reading {}", path.display()),
+                message: "the reading thread stopped without a result".to_owned(),
+            }),
         }
     }
-    Ok(out)
+    match Error::from_all(errors) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// The files the evidence arguments name, in order, each with whether it was named explicitly,
@@ -347,12 +349,29 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
 /// Folders are walked in name order following symbolic links, so a linked report counts as
 /// much as the same report named on the command line; a link that loops back to a folder above
 /// it, or leads nowhere, is an error naming it. Entries that are neither files nor folders
-/// (FIFOs, sockets, devices) are listed too, for reading to refuse.
+/// (FIFOs, sockets, devices) are listed too, for reading to refuse. Every argument is listed
+/// even when another cannot be; the error names each that could not.
 pub fn list(args: &[PathBuf]) -> Result<Listed, Error> {
+    let (listed, errors) = list_all(args);
+    match Error::from_all(errors) {
+        Some(e) => Err(e),
+        None => Ok(listed),
+    }
+}
+
+/// What [`list`] does, with the errors beside what could be listed.
+fn list_all(args: &[PathBuf]) -> (Listed, Vec<Error>) {
     let mut files: Vec<(PathBuf, bool)> = Vec::new();
     let mut hidden = Vec::new();
+    let mut errors = Vec::new();
     for arg in args {
-        let meta = fs_err::metadata(arg)?;
+        let meta = match fs_err::metadata(arg) {
+            Ok(meta) => meta,
+            Err(e) => {
+                errors.push(Error::Io(e));
+                continue;
+            }
+        };
         if !meta.is_dir() {
             files.push((arg.clone(), true));
             continue;
@@ -372,13 +391,14 @@ pub fn list(args: &[PathBuf]) -> Result<Listed, Error> {
                 !is_hidden
             });
         for entry in walk {
-            let entry = entry.map_err(walk_error(arg))?;
-            if !entry.file_type().is_dir() {
-                files.push((entry.into_path(), false));
+            match entry {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => files.push((entry.into_path(), false)),
+                Err(e) => errors.push(walk_error(arg)(e)),
             }
         }
     }
-    Ok(Listed { files, hidden })
+    (Listed { files, hidden }, errors)
 }
 
 /// What [`list`] found.
