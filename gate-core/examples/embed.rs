@@ -2,7 +2,7 @@
 //! this program, with the embedded standard policies; print the verdict and each denial's code.
 //!
 //! ```sh
-//! cargo run -p gate-core --example embed -- fixtures/demo/*
+//! cargo run -p gate-core --example embed -- fixtures/demo/junit.xml
 //! ```
 
 // A program that prints is this example's point; the library itself prints nothing.
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     match judge(std::env::args().skip(1).collect()) {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,
         Ok(Verdict::Fail) => ExitCode::from(1),
+        // `check` gives a verdict or an error; `error` is the verdict of `Report::from_error`.
         Ok(Verdict::Error) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e}");

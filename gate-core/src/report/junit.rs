@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::places::Places;
-use super::{level_name, package_of, Check, Report, ResultEntry, Verdict};
+use super::{level_name, package_of, Report, ResultEntry, Verdict};
 use crate::policy::RuleLevel;
 
 /// One `<testcase>`.
@@ -102,27 +102,25 @@ fn write_case(out: &mut String, c: &Case) {
 /// Suites by package: every check, and every result under its check.
 fn result_suites(report: &Report) -> BTreeMap<String, Vec<Case>> {
     let places = Places::resolve(report);
-    // package → code → (the check, the results' indices)
-    let mut by: BTreeMap<&str, BTreeMap<&str, (Option<&Check>, Vec<usize>)>> = BTreeMap::new();
+    // package → code → the indices of its results (none for a check that found nothing)
+    let mut by: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     for c in &report.checks {
         by.entry(&c.package)
             .or_default()
             .entry(&c.code)
-            .or_default()
-            .0 = Some(c);
+            .or_default();
     }
     for (i, r) in report.results.iter().enumerate() {
         by.entry(package_of(&r.rule))
             .or_default()
             .entry(&r.code)
             .or_default()
-            .1
             .push(i);
     }
     by.into_iter()
         .map(|(package, codes)| {
             let mut cases = Vec::new();
-            for (code, (_, results)) in codes {
+            for (code, results) in codes {
                 if results.is_empty() {
                     cases.push(Case {
                         classname: code.to_owned(),
