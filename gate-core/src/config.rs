@@ -542,17 +542,7 @@ expires = 2030-01-01
     /// `UPDATE_SCHEMA=1 cargo test -p gate-core config::tests`.
     #[test]
     fn published_schema_is_current() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/gate-toml.schema.json");
-        let want = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            fs_err::write(&path, &want).unwrap();
-        }
-        let have = fs_err::read_to_string(&path).unwrap_or_default();
-        assert!(
-            have == want,
-            "docs/gate-toml.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p gate-core config::tests"
-        );
+        crate::published::assert_current("gate-toml.schema.json", &json_schema(), "config");
     }
 
     fn as_json(text: &str) -> serde_json::Value {

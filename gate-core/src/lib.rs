@@ -23,6 +23,8 @@ pub mod kinds;
 mod license;
 pub mod policy;
 mod pool;
+#[cfg(test)]
+mod published;
 pub mod report;
 mod select;
 pub mod severity;

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // ordered work on a few threads (std only)
     &["pool"],
+    // test helper: published schemas are current (cfg(test))
+    &["published"],
     &["error"],
     &["diagnostic"],
     // bytes → text, strict JSON/XML/YAML, positions

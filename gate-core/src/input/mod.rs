@@ -726,14 +726,7 @@ mod tests {
     /// `UPDATE_SCHEMA=1 cargo test -p gate-core input::tests`.
     #[test]
     fn published_schema_is_current() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/input.schema.json");
-        let want = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            fs_err::write(&path, &want).unwrap();
-        }
-        let have = fs_err::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "docs/input.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p gate-core input::tests");
+        crate::published::assert_current("input.schema.json", &json_schema(), "input");
     }
 
     #[test]

@@ -509,16 +509,7 @@ mod tests {
     #[test]
     fn published_schema_is_current_and_real_reports_are_valid() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let path = root.join("docs/report.schema.json");
-        let want = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            fs_err::write(&path, &want).unwrap();
-        }
-        let have = fs_err::read_to_string(&path).unwrap_or_default();
-        assert!(
-            have == want,
-            "docs/report.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p gate-core report::tests"
-        );
+        let have = crate::published::assert_current("report.schema.json", &json_schema(), "report");
         let schema: serde_json::Value = serde_json::from_str(&have).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let now = crate::parse_now("2026-11-28T12:00:00Z").unwrap();
