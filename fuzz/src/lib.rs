@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use gate_core::evidence::{read_as, Evidence, Kind};
-use gate_core::verify::evidence::{verify_all, Settings};
+use gate_core::verify::{verify_all, Settings};
 use gate_core::verify::{Expectations, Matcher};
 use gate_core::Error;
 

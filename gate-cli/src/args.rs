@@ -46,6 +46,8 @@ pub enum Command {
     /// Print the manual page (roff), e.g. `gate man | man -l -`; `gate man check` for one
     /// subcommand's page.
     Man(ManArgs),
+    /// Write a commented starter `gate.toml` (never over an existing file).
+    Init(InitArgs),
 }
 
 /// `gate completions`.
@@ -62,6 +64,29 @@ pub struct ManArgs {
     /// A subcommand whose page to print (`gate-check(1)`); without it, `gate(1)`.
     #[arg(value_name = "SUBCOMMAND")]
     pub subcommand: Option<String>,
+}
+
+/// `gate init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(value_name = "FILE", default_value = "gate.toml")]
+    pub path: PathBuf,
+}
+
+/// Which `gate.toml` to read, and its profile (`gate check`, `gate inspect`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// Configuration file. Without it, `gate.toml` in the working folder is read when there is
+    /// one (see docs/config.md).
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no `gate.toml`, not even the one in the working folder.
+    #[arg(long, conflicts_with_all = ["config", "profile"])]
+    pub no_config: bool,
+    /// Apply the config's `[profile.NAME]` table.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// `gate verify`.
@@ -127,13 +152,24 @@ pub struct VerifyFlags {
     pub trusted_root: Option<std::path::PathBuf>,
 }
 
-/// Output formats of `gate check`.
+/// Output formats of `gate check` (docs/outputs.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Readable text for a terminal or a CI log.
     Human,
     /// The canonical JSON report.
     Json,
+    /// JUnit XML for CI test tabs: a suite per policy package, a test case per result.
+    Junit,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations); also appends the Markdown summary to
+    /// `$GITHUB_STEP_SUMMARY` under GitHub Actions.
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// A Markdown summary for a pull-request comment or step summary.
+    Markdown,
 }
 
 /// What makes the verdict fail.
@@ -154,7 +190,8 @@ pub struct CheckArgs {
     /// Policy file or folder (repeatable). Without it, the embedded standard policies are used.
     #[arg(short = 'p', long = "policy", value_name = "POLICY")]
     pub policy: Vec<PathBuf>,
-    /// JSON data document merged under `data` (repeatable), e.g. policy parameters.
+    /// Data merged under `data` (repeatable): a JSON or YAML file, or a folder of them. Policy
+    /// settings under `gate.config` must be ones the policies declare.
     #[arg(short = 'd', long = "data", value_name = "DATA")]
     pub data: Vec<PathBuf>,
     /// Evaluation time (RFC 3339), also what `time.now_ns()` returns. Defaults to now.
@@ -163,7 +200,8 @@ pub struct CheckArgs {
     /// Output format on stdout.
     #[arg(short = 'f', long = "format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Also write FORMAT to PATH (repeatable), e.g. `-o json=gate-report.json`.
+    /// Also write FORMAT to PATH (repeatable, any formats), e.g. `-o sarif=gate.sarif`. Written
+    /// even when gate exits 2 (as a report with verdict `error`).
     #[arg(short = 'o', long = "output", value_name = "FORMAT=PATH")]
     pub output: Vec<String>,
     /// Human output: only the summary line.
@@ -173,9 +211,21 @@ pub struct CheckArgs {
     /// first few subjects of each).
     #[arg(short = 'v', long)]
     pub verbose: bool,
-    /// What fails the verdict: denials only, or warnings too.
-    #[arg(long, value_enum, default_value_t = FailOn::Deny)]
-    pub fail_on: FailOn,
+    /// What fails the verdict: denials only (the default, unless gate.toml says `fail_on`), or
+    /// warnings too.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// An evidence kind the check must have (repeatable; adds to gate.toml `require`), e.g.
+    /// `tests`, `sbom`, `vulnerabilities`. A missing kind exits 2 naming it.
+    #[arg(long = "require", value_name = "KIND")]
+    pub require: Vec<String>,
+    /// Evaluate only the policy packages matching this glob (repeatable), e.g. `gate.tests`.
+    #[arg(long = "namespace", value_name = "GLOB")]
+    pub namespace: Vec<String>,
+    /// Leave out the policy packages or result codes matching this glob (repeatable), e.g.
+    /// `gate.sbom` or `licenses.*`; the report lists what was left out.
+    #[arg(long = "skip", value_name = "GLOB")]
+    pub skip: Vec<String>,
     /// Limit on policy evaluation time, in seconds (at least 1).
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = timeout_seconds())]
     pub timeout: u64,
@@ -190,9 +240,9 @@ pub struct CheckArgs {
     /// Waivers file (TOML `[[waiver]]` tables; repeatable). See docs/waivers.md.
     #[arg(long = "waivers", value_name = "FILE")]
     pub waivers: Vec<PathBuf>,
-    /// Configuration file (`gate.toml`); its `[[waiver]]` tables are applied. Not read unless given.
-    #[arg(short = 'c', long = "config", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// Which `gate.toml` to read.
+    #[command(flatten, next_help_heading = "Configuration")]
+    pub config: ConfigArgs,
     /// Signature verification expectations for bundles and envelopes among the evidence
     /// (override `gate.toml` `[verify]`).
     #[command(flatten, next_help_heading = "Verification")]
@@ -211,6 +261,9 @@ pub struct InspectArgs {
     /// A parameter, as for `gate check --param` (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub param: Vec<String>,
+    /// Which `gate.toml` to take parameters and `[verify]` from, as for `gate check`.
+    #[command(flatten, next_help_heading = "Configuration")]
+    pub config: ConfigArgs,
     /// Signature verification expectations, as for `gate check`.
     #[command(flatten, next_help_heading = "Verification")]
     pub verify: VerifyFlags,
@@ -243,7 +296,7 @@ pub struct TestArgs {
     /// Fail (exit 1) when line coverage is below N percent; implies `--coverage`.
     #[arg(long, value_name = "N")]
     pub threshold: Option<f64>,
-    /// JSON data document merged under `data` (repeatable).
+    /// Data merged under `data` (repeatable): a JSON or YAML file, or a folder of them.
     #[arg(short = 'd', long = "data", value_name = "DATA")]
     pub data: Vec<PathBuf>,
     /// What `time.now_ns()` returns (RFC 3339). Defaults to now.

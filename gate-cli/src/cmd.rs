@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use gate_core::files;
-use gate_core::{parse_now, Error, EvidenceSource, FailOn, Gate, GateBuilder, Verdict};
+use gate_core::{parse_now, Error, EvidenceSource, FailOn, Gate, GateBuilder, Report, Verdict};
 
 use crate::args::{self, CheckArgs, Cli, Command, Format, InspectArgs, TestArgs, TestFormat};
-use crate::render;
+use crate::render::{self, Detail};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Verify(a) => verify(a),
         Command::Completions(a) => completions(&a),
         Command::Man(a) => man(&a),
+        Command::Init(a) => init(a),
     }
 }
 
@@ -64,8 +65,56 @@ fn man(a: &args::ManArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::evidence::Settings {
-    gate_core::verify::evidence::Settings {
+/// The builder with the chosen `gate.toml`: `-c`, else the working folder's (unless
+/// `--no-config`), and `--profile`.
+fn with_config(mut builder: GateBuilder, c: args::ConfigArgs) -> GateBuilder {
+    if let Some(path) = c.config {
+        builder = builder.config(path);
+    } else if !c.no_config {
+        builder = builder.find_config(".");
+    }
+    if let Some(p) = c.profile {
+        builder = builder.profile(p);
+    }
+    builder
+}
+
+fn init(a: args::InitArgs) -> Result<ExitCode, Error> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&a.path);
+    let mut file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::Usage(format!(
+                "`{}` exists: gate init never overwrites a file (remove it, or name another)",
+                a.path.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", a.path.display()),
+            )))
+        }
+    };
+    file.write_all(gate_core::config::STARTER.as_bytes())
+        .map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", a.path.display()),
+            ))
+        })?;
+    render::notice(&format!(
+        "wrote `{}`: a starter configuration with profiles `dev` and `release` (see docs/config.md)",
+        a.path.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::Settings {
+    gate_core::verify::Settings {
         trusted_root: f.trusted_root,
         certificate_identity: f.certificate_identity,
         certificate_identity_regexp: f.certificate_identity_regexp,
@@ -78,15 +127,8 @@ fn verify_settings(f: args::VerifyFlags) -> gate_core::verify::evidence::Setting
 }
 
 fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
-    let settings = verify_settings(a.expect);
-    let (v, atts) = gate_core::verify::evidence::verify_file(
-        a.bundle.as_deref(),
-        a.signature.as_deref(),
-        &settings,
-    )?;
-    if v.keyless {
-        require_identity_expectations(&settings, &v)?;
-    }
+    let builder = Gate::builder().verify(verify_settings(a.expect));
+    let (v, atts) = builder.verify_signature(a.bundle.as_deref(), a.signature.as_deref())?;
     let text = if a.format == args::VerifyFormat::Json {
         let doc = serde_json::json!({"verification": v, "attestations": atts});
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
@@ -101,42 +143,33 @@ fn verify(a: args::VerifyArgs) -> Result<ExitCode, Error> {
     })
 }
 
-/// A keyless signature proves only that *someone* with an OIDC account signed: like cosign,
-/// `gate verify` refuses to call it verified unless the expected identity and issuer are given.
-fn require_identity_expectations(
-    s: &gate_core::verify::evidence::Settings,
-    v: &gate_core::verify::Verification,
-) -> Result<(), Error> {
-    let identity = s.certificate_identity.is_some() || s.certificate_identity_regexp.is_some();
-    let issuer = s.certificate_oidc_issuer.is_some() || s.certificate_oidc_issuer_regexp.is_some();
-    if identity && issuer {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "a keyless (certificate) signature needs the expected signer: give --certificate-identity \
-         or --certificate-identity-regexp, and --certificate-oidc-issuer or \
-         --certificate-oidc-issuer-regexp (the certificate names identity `{}`, issuer `{}`)",
-        v.identity.as_deref().unwrap_or("(none gate can read)"),
-        v.issuer.as_deref().unwrap_or("(none)"),
-    )))
-}
-
 fn check(a: CheckArgs) -> Result<ExitCode, Error> {
     let outputs = a
         .output
         .iter()
         .map(|o| parse_output(o))
         .collect::<Result<Vec<_>, _>>()?;
+    let detail = if a.quiet {
+        Detail::Summary
+    } else if a.verbose {
+        Detail::Full
+    } else {
+        Detail::Grouped
+    };
     let mut builder = Gate::builder()
         .policies(a.policy)
-        .fail_on(match a.fail_on {
-            args::FailOn::Deny => FailOn::Deny,
-            args::FailOn::Warn => FailOn::Warn,
-        })
+        .namespaces(a.namespace)
+        .skip(a.skip)
         .timeout(Duration::from_secs(a.timeout))
         .verify(verify_settings(a.verify))
         // The process exits after this one check: freeing its input would only delay the exit.
         .free_in_background(true);
+    if let Some(f) = a.fail_on {
+        builder = builder.fail_on(match f {
+            args::FailOn::Deny => FailOn::Deny,
+            args::FailOn::Warn => FailOn::Warn,
+        });
+    }
     if let Some(bytes) = a.max_memory {
         builder = builder.max_memory(bytes);
     }
@@ -146,42 +179,71 @@ fn check(a: CheckArgs) -> Result<ExitCode, Error> {
     for w in a.waivers {
         builder = builder.waivers(w);
     }
-    if let Some(c) = a.config {
-        builder = builder.config(c);
-    }
+    builder = with_config(builder, a.config);
     let inputs = builder.input_files(&a.evidence);
+    if let Err(e) = refuse_output_conflicts(&outputs, &inputs) {
+        remove_stale_reports(&outputs, &inputs);
+        return Err(e);
+    }
+    let now = a.now.as_deref().map(parse_now).transpose();
+    let report_now = now.as_ref().ok().copied().flatten();
     let result = (|| {
-        if let Some(now) = a.now.as_deref() {
-            builder = builder.clone().now(parse_now(now)?);
+        if let Some(now) = now? {
+            builder = builder.clone().now(now);
         }
         for (k, v) in parse_params(&a.param)? {
             builder = builder.clone().param(k, v);
         }
+        let kinds = a
+            .require
+            .iter()
+            .map(|k| {
+                gate_core::kinds::EvidenceKind::parse(k)
+                    .map_err(|e| Error::Usage(format!("--require: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        builder = builder.clone().require(kinds);
         let evidence: Vec<EvidenceSource> =
             a.evidence.into_iter().map(EvidenceSource::Path).collect();
-        let detail = if a.quiet {
-            render::Detail::Summary
-        } else if a.verbose {
-            render::Detail::Full
-        } else {
-            render::Detail::Grouped
-        };
-        check_and_write(builder, &evidence, (a.format, detail), &outputs, &inputs)
+        builder.build()?.check(&evidence)
     })();
-    if result.is_err() {
-        remove_stale_reports(&outputs, &inputs);
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            let now = report_now.unwrap_or_else(chrono::Utc::now);
+            write_error_outputs(&err, now, a.format, &outputs);
+            return Err(err);
+        }
+    };
+    for d in &report.diagnostics {
+        render::diagnostic(d);
     }
-    result
+    let mut failed = Vec::new();
+    for out in &outputs {
+        if let Err(e) = fs_err::write(
+            &out.path,
+            render::to_file_string(&report, out.format, detail),
+        ) {
+            failed.push(Error::Io(e));
+        }
+    }
+    if let Some(err) = Error::from_all(failed) {
+        // The verdict cannot be delivered as asked: no output may claim one.
+        let now = parse_now(&report.now).unwrap_or_else(|_| chrono::Utc::now());
+        write_error_outputs(&err, now, a.format, &outputs);
+        return Err(err);
+    }
+    github_step_summary(&report, a.format, &outputs);
+    write_stdout(&render::to_string(&report, a.format, detail))?;
+    Ok(match report.verdict {
+        Verdict::Pass => ExitCode::SUCCESS,
+        Verdict::Fail => ExitCode::from(1),
+        Verdict::Error => ExitCode::from(2),
+    })
 }
 
-/// Refuse outputs that name one file twice or name an input, run the check, write the outputs.
-fn check_and_write(
-    builder: GateBuilder,
-    evidence: &[EvidenceSource],
-    (format, detail): (Format, render::Detail),
-    outputs: &[Output],
-    inputs: &[PathBuf],
-) -> Result<ExitCode, Error> {
+/// Refuse outputs that name one file twice or name one of the check's inputs.
+fn refuse_output_conflicts(outputs: &[Output], inputs: &[PathBuf]) -> Result<(), Error> {
     for (i, out) in outputs.iter().enumerate() {
         let place = files::place(&out.path);
         if let Some(other) = outputs
@@ -203,27 +265,60 @@ fn check_and_write(
             )));
         }
     }
-    let report = builder.build()?.check(evidence)?;
-    for d in &report.diagnostics {
-        render::diagnostic(d);
-    }
-    for out in outputs {
-        fs_err::write(
-            &out.path,
-            render::to_file_string(&report, out.format, detail),
-        )?;
-    }
-    let text = render::to_string(&report, format, detail);
-    write_stdout(&text)?;
-    Ok(match report.verdict {
-        Verdict::Pass => ExitCode::SUCCESS,
-        Verdict::Fail => ExitCode::from(1),
-    })
+    Ok(())
 }
 
-/// A check that cannot reach a verdict writes no report; a report an earlier run left at an `-o`
-/// path is removed, so that no earlier verdict is taken for this run's. Only a regular file gate
-/// recognises as its own report of that format is removed, and never one of the inputs.
+/// A check that reached no verdict (exit 2) still writes every requested output, as a report
+/// with verdict `error` and every problem found, so that CI steps that upload or read them find
+/// them; stdout gets it too, except in the human format (the error is on stderr). An output that
+/// cannot be written is named on stderr.
+fn write_error_outputs(
+    err: &Error,
+    now: chrono::DateTime<chrono::Utc>,
+    format: Format,
+    outputs: &[Output],
+) {
+    let report = Report::from_error(err, now);
+    for out in outputs {
+        let text = match out.format {
+            Format::Human => render::error_text(err, &report),
+            f => render::to_file_string(&report, f, Detail::Full),
+        };
+        if let Err(e) = fs_err::write(&out.path, text) {
+            render::notice(&format!("could not write the error report: {e}"));
+        }
+    }
+    github_step_summary(&report, format, outputs);
+    if format != Format::Human {
+        // Nothing more can be done about a stdout that cannot be written.
+        let _ = write_stdout(&render::to_string(&report, format, Detail::Full));
+    }
+}
+
+/// Under GitHub Actions (`GITHUB_ACTIONS=true`), when the `github` format is asked for, append
+/// the Markdown summary to the file `GITHUB_STEP_SUMMARY` names.
+fn github_step_summary(report: &Report, format: Format, outputs: &[Output]) {
+    let wanted = format == Format::Github || outputs.iter().any(|o| o.format == Format::Github);
+    if !wanted || std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return;
+    }
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = render::to_file_string(report, Format::Markdown, Detail::Full);
+    let appended = fs_err::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = appended {
+        render::notice(&format!("could not append the step summary: {e}"));
+    }
+}
+
+/// When the `-o` options themselves are refused, nothing is written; a report an earlier run left
+/// at an `-o` path is removed, so that no earlier verdict is taken for this run's. Only a regular
+/// file gate recognises as its own report of that format is removed, and never one of the inputs.
 fn remove_stale_reports(outputs: &[Output], inputs: &[PathBuf]) {
     for out in outputs {
         if inputs.iter().any(|i| files::same_file(&out.path, i)) {
@@ -248,7 +343,7 @@ fn remove_stale_reports(outputs: &[Output], inputs: &[PathBuf]) {
 }
 
 fn inspect(a: InspectArgs) -> Result<ExitCode, Error> {
-    let mut builder = Gate::builder().verify(verify_settings(a.verify));
+    let mut builder = with_config(Gate::builder().verify(verify_settings(a.verify)), a.config);
     if let Some(now) = a.now.as_deref() {
         builder = builder.now(parse_now(now)?);
     }
@@ -349,15 +444,16 @@ fn parse_output(spec: &str) -> Result<Output, Error> {
             "-o `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
         ))
     })?;
-    let format = match format {
-        "human" => Format::Human,
-        "json" => Format::Json,
-        other => {
-            return Err(Error::Usage(format!(
-                "-o `{spec}`: unknown format `{other}` (human, json)"
-            )))
-        }
-    };
+    let format = <Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
+        let known: Vec<String> = <Format as clap::ValueEnum>::value_variants()
+            .iter()
+            .filter_map(|v| clap::ValueEnum::to_possible_value(v).map(|p| p.get_name().to_owned()))
+            .collect();
+        Error::Usage(format!(
+            "-o `{spec}`: unknown format `{format}` ({})",
+            known.join(", ")
+        ))
+    })?;
     if path.is_empty() {
         return Err(Error::Usage(format!("-o `{spec}`: the path is empty")));
     }

@@ -286,7 +286,6 @@ fn action_check_step_hands_on_exit_2() {
 /// With the outputs of issue 11 (`github`, `sarif`), the action annotates the run and writes the
 /// SARIF it uploads.
 #[test]
-#[ignore = "needs the `github` and `sarif` outputs (i11-outputs); remove this line when they are merged"]
 fn action_annotates_and_writes_sarif() {
     let dir = tempfile::tempdir().unwrap();
     let sarif = dir.path().join("gate.sarif");
@@ -408,7 +407,6 @@ fn gitlab_template_declares_its_stage_image_and_reports() {
 /// The template's script, run by a shell with its variables in the environment as GitLab's
 /// runner does, writes both reports GitLab reads.
 #[test]
-#[ignore = "needs the `gitlab` and `junit` outputs (i11-outputs); remove this line when they are merged"]
 fn gitlab_template_script_writes_the_reports() {
     let doc = yaml(GITLAB_TEMPLATE);
     let dir = tempfile::tempdir().unwrap();

@@ -106,3 +106,46 @@ fn a_report_whose_attributes_claim_hidden_failures_is_denied() {
     );
     assert_eq!(report["diagnostics"][0]["code"], "junit-count-mismatch");
 }
+
+/// `gate init` writes the starter where it is run; the next `gate check` there reads it (it names
+/// it in the report), its `release` profile requires what the starter says, and a second
+/// `gate init` leaves the file as it was.
+#[test]
+fn init_writes_a_starter_that_the_next_check_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::gate_in(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("wrote `gate.toml`"),
+        "{}",
+        stderr(&out)
+    );
+    let written = fs_err::read_to_string(dir.path().join("gate.toml")).unwrap();
+    assert_eq!(written, gate_core::config::STARTER);
+
+    let clean = root().join("fixtures/junit/pytest-clean.xml");
+    let clean = clean.to_str().unwrap();
+    let out = common::gate_in(dir.path(), &["check", clean, "--now", NOW, "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["config"], "gate.toml");
+    assert!(report.get("profile").is_none(), "{report}");
+    let out = common::gate_in(
+        dir.path(),
+        &["check", clean, "--now", NOW, "--profile", "release"],
+    );
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("required evidence is missing"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs_err::write(dir.path().join("gate.toml"), "# mine\n").unwrap();
+    let out = common::gate_in(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        fs_err::read_to_string(dir.path().join("gate.toml")).unwrap(),
+        "# mine\n"
+    );
+}

@@ -332,10 +332,84 @@ fn two_outputs_to_one_file_are_refused() {
     }
 }
 
-/// When a check cannot reach a verdict, a report an earlier run left at an `-o` path is removed
-/// rather than left to be read as this run's verdict; a file that is not a gate report stays.
+/// When a check cannot reach a verdict, every `-o` output is still written, as a report with
+/// verdict `error` naming every problem (issue 11), so an earlier run's verdict never survives
+/// at an `-o` path (issue 9) and CI upload steps find their files.
 #[test]
-fn a_stale_report_does_not_survive_a_failed_run() {
+fn a_failed_run_writes_every_output_as_an_error_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = &clean();
+    let formats = [
+        "json", "human", "junit", "sarif", "github", "gitlab", "markdown",
+    ];
+    let mut args: Vec<String> = ["check", clean, "--now", NOW].map(str::to_owned).to_vec();
+    for f in formats {
+        args.extend(["-o".to_owned(), format!("{f}=r.{f}")]);
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = gate_in(dir.path(), &argv);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(fs_err::read_to_string(dir.path().join("r.json"))
+        .unwrap()
+        .contains("\"pass\""));
+    let broken = write(&dir, "broken.xml", "<testsuite><testcase name=\"a\">");
+    let unknown = write(&dir, "unknown.json", "{\"name\": \"x\"}");
+    let mut args = args.clone();
+    args[1] = broken;
+    args.insert(2, unknown);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = gate_in(dir.path(), &argv);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("broken.xml") && err.contains("unknown.json"),
+        "{err}"
+    );
+    let read = |f: &str| fs_err::read_to_string(dir.path().join(format!("r.{f}"))).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&read("json")).unwrap();
+    assert_eq!(report["verdict"], "error");
+    let codes: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["gate::evidence::invalid", "gate::evidence::unknown_kind"]
+    );
+    assert!(read("human").ends_with("gate: ERROR: 2 problems, no verdict\n"));
+    assert!(read("human").contains("unknown.json"));
+    assert!(read("junit").contains("<error type=\"gate::evidence::unknown_kind\""));
+    assert!(read("sarif").contains("\"executionSuccessful\": false"));
+    assert_eq!(
+        read("github")
+            .lines()
+            .filter(|l| l.starts_with("::error "))
+            .count(),
+        2
+    );
+    assert!(read("gitlab").contains("\"severity\": \"blocker\""));
+    assert!(read("markdown").starts_with("## ⚠️ gate: ERROR"));
+    // stdout carries the error report too, unless it is human.
+    let out = gate_in(dir.path(), &["check", &args[1], "-f", "sarif"]);
+    assert_eq!(out.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    let out = gate_in(dir.path(), &["check", &args[1]]);
+    assert_eq!(
+        (out.status.code(), common::stdout(&out).as_str()),
+        (Some(2), "")
+    );
+}
+
+/// When the `-o` options themselves are refused, nothing is written, and a report an earlier run
+/// left at an `-o` path is removed; a file that is not a gate report stays.
+#[test]
+fn refused_outputs_write_nothing_and_leave_no_stale_report() {
     let dir = tempfile::tempdir().unwrap();
     let clean = &clean();
     let out = gate_in(
@@ -346,44 +420,82 @@ fn a_stale_report_does_not_survive_a_failed_run() {
             "--now",
             NOW,
             "-o",
-            "json=r.json",
+            "sarif=r.sarif",
             "-o",
             "human=r.txt",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(fs_err::read_to_string(dir.path().join("r.json"))
-        .unwrap()
-        .contains("\"pass\""));
     write(&dir, "notes.txt", "my own notes\n");
-    let broken = write(&dir, "broken.xml", "<testsuite><testcase name=\"a\">");
     let out = gate_in(
         dir.path(),
         &[
             "check",
-            &broken,
+            clean,
             "-o",
-            "json=r.json",
+            "sarif=r.sarif",
             "-o",
             "human=r.txt",
             "-o",
             "json=notes.txt",
+            "-o",
+            "junit=./r.sarif",
         ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        !dir.path().join("r.json").exists(),
-        "stale JSON report left behind"
+        stderr(&out).contains("write the same file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !dir.path().join("r.sarif").exists(),
+        "stale SARIF report left behind"
     );
     assert!(
         !dir.path().join("r.txt").exists(),
         "stale human report left behind"
     );
-    assert!(stderr(&out).contains("removed `r.json`, a report of an earlier run"));
+    assert!(stderr(&out).contains("removed `r.sarif`, a report of an earlier run"));
     assert_eq!(
         fs_err::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "my own notes\n"
     );
+}
+
+/// Under GitHub Actions, the `github` format appends the Markdown summary to the step summary
+/// file, keeping what earlier steps wrote; outside it, or without `github`, nothing is written.
+#[test]
+fn github_step_summary_is_appended_under_github_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let demo = root().join("fixtures/demo");
+    let demo = demo.to_str().unwrap();
+    let run = |env: &[(&str, &str)], format: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gate"));
+        cmd.args(["check", demo, "--now", NOW, "-f", format])
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .current_dir(dir.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    fs_err::write(&summary, "earlier step\n").unwrap();
+    let out = run(&[], "github");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(fs_err::read_to_string(&summary).unwrap(), "earlier step\n");
+    let out = run(&[("GITHUB_ACTIONS", "true")], "json");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(fs_err::read_to_string(&summary).unwrap(), "earlier step\n");
+    let out = run(&[("GITHUB_ACTIONS", "true")], "github");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stdout(&out).starts_with("::error file="));
+    let text = fs_err::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("earlier step\n## ❌ gate: FAIL"), "{text}");
+    assert!(text.contains("| `tests.failed` |"), "{text}");
 }
 
 /// `--timeout 0` is refused (issue 9), for `gate check` and `gate test`.

@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     match judge(std::env::args().skip(1).collect()) {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,
         Ok(Verdict::Fail) => ExitCode::from(1),
+        // `check` gives a verdict or an error; `error` is the verdict of `Report::from_error`.
+        Ok(Verdict::Error) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -67,6 +67,8 @@ fn build_input(
     // copying 10,000 components or 20,000 test cases would hold both copies at once.
     for ev in &mut collected.evidence {
         let mut facts = std::mem::take(&mut ev.facts);
+        // What the file scanned for stays with it: the evidence kinds a check covers use it.
+        ev.facts.scanned = std::mem::take(&mut facts.scanned);
         input.evidence.push(ev.info.clone());
         append(&mut input.approvals, facts.approvals);
         changes.extend(facts.change);

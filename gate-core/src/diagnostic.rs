@@ -17,6 +17,7 @@ use serde::Serialize;
     PartialOrd,
     Ord,
     Serialize,
+    schemars::JsonSchema,
     strum::EnumIter,
     strum::IntoStaticStr,
     strum::EnumMessage,
@@ -47,6 +48,14 @@ pub enum Code {
     WaiverUnused,
     /// a waiver's `starts` is still ahead; until then it waives nothing.
     WaiverNotYetActive,
+    /// no evidence of some kinds was given (the report's `absent_evidence` lists them): the
+    /// policies about those kinds judged nothing, so a pass says nothing about them. Given when
+    /// no `require` list is in force; with one, a required kind that is missing stops the check
+    /// (`gate::evidence::required_missing`). See [configuration](config.md#required-evidence).
+    EvidenceAbsent,
+    /// a `--skip` pattern matched no policy package, no code an evaluated rule declares and no
+    /// result: it skipped nothing, which may be a typo.
+    SkipUnmatched,
 }
 
 impl Code {
@@ -67,7 +76,7 @@ impl Code {
 }
 
 /// One note.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,

@@ -122,10 +122,13 @@ pub enum ErrorCode {
     PolicyMetadata,
     /// a waivers file or `gate.toml` is not valid TOML, has an unknown field or section, lacks or
     /// blanks `code`/`subject`/`owner`/`reason`/`expires`, or has an unreadable date, an invalid
-    /// glob or a duplicate id; the message names file, line, column, the waiver and the field
+    /// glob or a duplicate id; a `gate.toml` names an unknown profile or evidence kind; the
+    /// message names file, line, column, the waiver and the field
     #[strum(
         serialize = "gate::config::invalid",
-        props(help = "see docs/waivers.md and docs/waivers.schema.json")
+        props(
+            help = "see docs/config.md and docs/gate-toml.schema.json (waivers: docs/waivers.md)"
+        )
     )]
     ConfigInvalid,
     /// a rule returned something that is neither a string nor an object with `msg`
@@ -141,6 +144,27 @@ pub enum ErrorCode {
     /// message names file, line and column)
     #[strum(serialize = "gate::data::invalid")]
     DataInvalid,
+    /// evidence of a kind the `require` list of `gate.toml` (or the library's
+    /// `GateBuilder::require`) names was not given: the message names each missing kind and
+    /// what would cover it. Without that evidence the policies about it would judge nothing, so
+    /// gate gives no verdict
+    #[strum(
+        serialize = "gate::evidence::required_missing",
+        props(
+            help = "give the evidence (see docs/config.md#required-evidence for what covers each kind), or drop the kind from `require`"
+        )
+    )]
+    EvidenceRequiredMissing,
+    /// a policy setting or parameter is not one a loaded policy declares (a typo such as
+    /// `blocking_severity`), or its value does not match the declared schema; the message
+    /// names the file (with line and column for JSON), the setting and the known names
+    #[strum(
+        serialize = "gate::settings::invalid",
+        props(
+            help = "the standard policies' settings are listed in docs/policies/; a policy declares its own under `custom.settings` in its package METADATA (docs/config.md#policy-settings)"
+        )
+    )]
+    SettingsInvalid,
     /// a flag's value is not acceptable (among them an `-o` path that is one of the run's inputs,
     /// or two `-o` options naming one file), or no evidence was found
     #[strum(serialize = "gate::usage")]
@@ -341,6 +365,31 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// Evidence of a required kind was not given.
+    #[error("{message}")]
+    RequiredEvidence {
+        /// The kinds missing, as users name them (`tests`, `sbom`).
+        missing: Vec<String>,
+        /// The whole message: which kinds, required by what, and what covers each.
+        message: String,
+    },
+
+    /// A policy setting or parameter is unknown or invalid.
+    #[error("{}{}", path.as_deref().map(|p| format!("{}: ", display_location(p, problem.line, problem.column))).unwrap_or_default(), problem.message)]
+    Settings {
+        /// The file that gave it (a data document, a `gate.toml`); none for a document handed
+        /// to the library or a `--param`.
+        path: Option<PathBuf>,
+        /// What is wrong and where.
+        problem: EvidenceError,
+    },
+    /// Several problems, each of which alone stops the run: every evidence file that cannot be
+    /// read, not only the first. Always two or more, in argument order; [`Error::code`],
+    /// [`Error::path`], [`Error::line`], [`Error::column`] and [`Error::message`] are the
+    /// first's, and [`Error::problems`] lists them all.
+    #[error("{} (and {} more)", .0.first().map(ToString::to_string).unwrap_or_default(), .0.len().saturating_sub(1))]
+    Multiple(Vec<Error>),
+
     /// gate itself failed, not its input: a worker thread stopped without a result, or the Rego
     /// engine panicked. Still exit 2 (no verdict); worth a bug report.
     #[error("{during}: {message}")]
@@ -355,8 +404,52 @@ pub enum Error {
 }
 
 impl Error {
+    /// One error for `errors`: `None` when there are none, the error itself when there is one,
+    /// [`Error::Multiple`] (flattened) when there are more.
+    pub fn from_all(errors: Vec<Error>) -> Option<Error> {
+        let mut flat: Vec<Error> = Vec::with_capacity(errors.len());
+        for e in errors {
+            match e {
+                Error::Multiple(inner) => flat.extend(inner),
+                other => flat.push(other),
+            }
+        }
+        if flat.len() > 1 {
+            return Some(Error::Multiple(flat));
+        }
+        flat.pop()
+    }
+
+    /// Every problem this error stands for: the errors of an [`Error::Multiple`], else itself.
+    pub fn problems(&self) -> Vec<&Error> {
+        match self {
+            Error::Multiple(all) => all.iter().flat_map(Error::problems).collect(),
+            other => vec![other],
+        }
+    }
+
+    /// The first problem: for [`Error::Multiple`] its first error, else itself.
+    fn first(&self) -> &Error {
+        match self {
+            Error::Multiple(all) => all.first().map_or(self, Error::first),
+            other => other,
+        }
+    }
+
+    /// The first of several problems, when this is an [`Error::Multiple`] that has one.
+    fn first_of_many(&self) -> Option<&Error> {
+        match self.first() {
+            Error::Multiple(_) => None,
+            first if !std::ptr::eq(first, self) => Some(first),
+            _ => None,
+        }
+    }
+
     /// The stable code (see docs/diagnostics.md).
     pub fn code(&self) -> ErrorCode {
+        if let Some(first) = self.first_of_many() {
+            return first.code();
+        }
         match self {
             Error::Evidence { .. } => ErrorCode::EvidenceInvalid,
             Error::UnknownKind { .. } => ErrorCode::EvidenceUnknownKind,
@@ -370,7 +463,9 @@ impl Error {
             Error::PolicyResult { .. } => ErrorCode::PolicyBadResult,
             Error::NoRules => ErrorCode::PolicyNoRules,
             Error::Data { .. } => ErrorCode::DataInvalid,
-            Error::Usage(_) => ErrorCode::Usage,
+            Error::Usage(_) | Error::Multiple(_) => ErrorCode::Usage,
+            Error::RequiredEvidence { .. } => ErrorCode::EvidenceRequiredMissing,
+            Error::Settings { .. } => ErrorCode::SettingsInvalid,
             Error::Internal { kind, .. } => match kind {
                 Internal::ThreadStopped => ErrorCode::InternalThread,
                 Internal::EnginePanic => ErrorCode::InternalEngine,
@@ -385,12 +480,16 @@ impl Error {
 
     /// The file at fault, when the error is about one.
     pub fn path(&self) -> Option<&Path> {
+        if let Some(first) = self.first_of_many() {
+            return first.path();
+        }
         match self {
             Error::Evidence { path, .. }
             | Error::UnknownKind { path, .. }
             | Error::File { path, .. }
             | Error::Config { path, .. }
             | Error::Data { path, .. } => Some(path),
+            Error::Settings { path, .. } => path.as_deref(),
             Error::PolicyMetadata { file, .. } => Some(Path::new(file)),
             Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(Path::new(&at.file)),
             _ => None,
@@ -399,10 +498,14 @@ impl Error {
 
     /// The 1-based line in [`Error::path`], when known.
     pub fn line(&self) -> Option<usize> {
+        if let Some(first) = self.first_of_many() {
+            return first.line();
+        }
         match self {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
             | Error::Config { problem, .. }
+            | Error::Settings { problem, .. }
             | Error::Data { problem, .. } => problem.line,
             Error::PolicyMetadata { line, .. } => Some(*line),
             Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at.line),
@@ -412,10 +515,14 @@ impl Error {
 
     /// The 1-based column in [`Error::path`], when known.
     pub fn column(&self) -> Option<usize> {
+        if let Some(first) = self.first_of_many() {
+            return first.column();
+        }
         match self {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
             | Error::Config { problem, .. }
+            | Error::Settings { problem, .. }
             | Error::Data { problem, .. } => problem.column,
             Error::PolicyCompileAt(at) | Error::PolicyEvalAt(at) => Some(at.column),
             _ => None,
@@ -425,10 +532,14 @@ impl Error {
     /// What is wrong, without the file and position that [`Error::path`], [`Error::line`] and
     /// [`Error::column`] give; for an error about no file, the whole message.
     pub fn message(&self) -> Cow<'_, str> {
+        if let Some(first) = self.first_of_many() {
+            return first.message();
+        }
         match self {
             Error::Evidence { problem, .. }
             | Error::File { problem, .. }
             | Error::Config { problem, .. }
+            | Error::Settings { problem, .. }
             | Error::Data { problem, .. } => Cow::Borrowed(&problem.message),
             Error::UnknownKind { reason, .. } => {
                 Cow::Owned(format!("unknown evidence kind: {reason}"))
@@ -578,6 +689,15 @@ mod tests {
                 problem: problem(),
             },
             Error::Usage(s("m")),
+            Error::RequiredEvidence {
+                missing: vec![s("tests")],
+                message: s("m"),
+            },
+            Error::Settings {
+                path: Some(path()),
+                problem: problem(),
+            },
+            Error::Multiple(vec![Error::NoRules, Error::Usage(s("m"))]),
             Error::Internal {
                 kind: Internal::ThreadStopped,
                 during: s("d"),
@@ -609,6 +729,9 @@ mod tests {
             Error::NoRules => "NoRules",
             Error::Data { .. } => "Data",
             Error::Usage(_) => "Usage",
+            Error::RequiredEvidence { .. } => "RequiredEvidence",
+            Error::Settings { .. } => "Settings",
+            Error::Multiple(_) => "Multiple",
             Error::Internal {
                 kind: Internal::ThreadStopped,
                 ..
@@ -718,6 +841,38 @@ mod tests {
             (None, None, ErrorCode::InternalEngine)
         );
         assert!(e.is_internal());
+    }
+
+    #[test]
+    fn several_errors_are_one_error_that_lists_them_all() {
+        assert!(Error::from_all(vec![]).is_none());
+        let one = Error::from_all(vec![Error::NoRules]).unwrap();
+        assert!(matches!(one, Error::NoRules));
+        let e = |p: &str| Error::Evidence {
+            path: PathBuf::from(p),
+            problem: problem(),
+        };
+        let inner = Error::from_all(vec![e("b.json"), e("c.json")]).unwrap();
+        let all = Error::from_all(vec![e("a.json"), inner]).unwrap();
+        let paths: Vec<_> = all.problems().iter().filter_map(|p| p.path()).collect();
+        assert_eq!(
+            paths,
+            [
+                Path::new("a.json"),
+                Path::new("b.json"),
+                Path::new("c.json")
+            ]
+        );
+        assert_eq!(all.to_string(), "a.json:3:7: bad (and 2 more)");
+        assert_eq!(
+            (all.code(), all.path(), all.line(), all.message()),
+            (
+                ErrorCode::EvidenceInvalid,
+                Some(Path::new("a.json")),
+                Some(3),
+                Cow::Borrowed("bad")
+            )
+        );
     }
 
     #[test]

@@ -7,12 +7,18 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::config::{Config, LoadedConfig};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::evidence::{self, Collected, Detected};
-use crate::input::Input;
+use crate::input::{Attestation, Input, Verification};
+use crate::kinds::{self, EvidenceKind};
+use crate::policy::data::{DataDoc, Origin};
 use crate::policy::metadata::MetaIndex;
+use crate::policy::settings::Declarations;
 use crate::policy::{self, EngineOptions, PolicyEngine, PolicyFile, PolicySet, RuleRef};
-use crate::report::{self, FailOn, PolicyInfo, Report, REPORT_SCHEMA_VERSION};
-use crate::verify::evidence::Settings;
+use crate::report::{self, Check, FailOn, PolicyInfo, Report, GATE_VERSION, REPORT_SCHEMA_VERSION};
+use crate::select::Selector;
+use crate::verify::Settings;
 use crate::waiver::Waiver;
 use crate::{Error, EvidenceError};
 
@@ -82,10 +88,14 @@ pub struct GateBuilder {
     data: Vec<serde_json::Value>,
     waiver_paths: Vec<PathBuf>,
     config: Option<PathBuf>,
+    profile: Option<String>,
     params: BTreeMap<String, String>,
     verify: Settings,
     now: Option<DateTime<Utc>>,
-    fail_on: FailOn,
+    fail_on: Option<FailOn>,
+    require: Vec<EvidenceKind>,
+    namespaces: Vec<String>,
+    skip: Vec<String>,
     timeout: Duration,
     max_memory: u64,
     threads: Option<usize>,
@@ -100,10 +110,14 @@ impl Default for GateBuilder {
             data: Vec::new(),
             waiver_paths: Vec::new(),
             config: None,
+            profile: None,
             params: BTreeMap::new(),
             verify: Settings::default(),
             now: None,
-            fail_on: FailOn::default(),
+            fail_on: None,
+            require: Vec::new(),
+            namespaces: Vec::new(),
+            skip: Vec::new(),
             timeout: policy::DEFAULT_TIMEOUT,
             max_memory: policy::DEFAULT_MAX_MEMORY,
             threads: None,
@@ -140,7 +154,10 @@ impl GateBuilder {
         self
     }
 
-    /// A JSON data document file (`-d`), merged under `data`.
+    /// A data document (`-d`), merged under `data`: a JSON or YAML (`.yaml`/`.yml`) file, or a
+    /// folder walked for them (a file in a subfolder lands under that subfolder's path, as OPA
+    /// loads data). What it sets under `data.gate.config` must be settings a loaded policy
+    /// declares.
     pub fn data_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.data_paths.push(path.into());
         self
@@ -158,9 +175,54 @@ impl GateBuilder {
         self
     }
 
-    /// A `gate.toml` (`-c`): its waivers and its `[verify]` settings (flags win).
+    /// A `gate.toml` (`-c`): its policies, data, settings, parameters, required evidence,
+    /// selection, waivers and `[verify]` settings. What this builder is given besides wins: its
+    /// policies replace the file's, its parameters and `fail_on` override, its data, waivers,
+    /// required kinds and selection add to the file's, its verification settings override key
+    /// by key.
     pub fn config(mut self, path: impl Into<PathBuf>) -> Self {
         self.config = Some(path.into());
+        self
+    }
+
+    /// Use `dir/gate.toml` as [`GateBuilder::config`] when there is one (the `gate` command
+    /// looks in its working folder unless given `-c` or `--no-config`).
+    pub fn find_config(self, dir: impl AsRef<Path>) -> Self {
+        match crate::config::discover(dir.as_ref()) {
+            Some(path) => self.config(path),
+            None => self,
+        }
+    }
+
+    /// Apply the config's `[profile.NAME]` table (`--profile`). Without a config, building
+    /// fails.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Evidence kinds each check must have (adds to the config's `require`): a check whose
+    /// evidence covers none of a kind fails with [`Error::RequiredEvidence`] naming it.
+    pub fn require(mut self, kinds: impl IntoIterator<Item = EvidenceKind>) -> Self {
+        for k in kinds {
+            if !self.require.contains(&k) {
+                self.require.push(k);
+            }
+        }
+        self
+    }
+
+    /// Evaluate only the policy packages matching one of these globs (`--namespace`; adds to
+    /// the config's). A glob that matches no package is an error.
+    pub fn namespaces<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.namespaces.extend(globs.into_iter().map(Into::into));
+        self
+    }
+
+    /// Leave out the packages and result codes matching these globs (`--skip`; adds to the
+    /// config's). The report's `selection` lists what was left out.
+    pub fn skip<S: Into<String>>(mut self, globs: impl IntoIterator<Item = S>) -> Self {
+        self.skip.extend(globs.into_iter().map(Into::into));
         self
     }
 
@@ -183,9 +245,9 @@ impl GateBuilder {
         self
     }
 
-    /// What fails the verdict (default: denials).
+    /// What fails the verdict (default: the config's `fail_on`, else denials).
     pub fn fail_on(mut self, fail_on: FailOn) -> Self {
-        self.fail_on = fail_on;
+        self.fail_on = Some(fail_on);
         self
     }
 
@@ -219,20 +281,58 @@ impl GateBuilder {
         self
     }
 
-    /// Load and compile everything: policies (compile errors name file, line and column), data
-    /// documents, `# METADATA`, the config and the waivers.
+    /// Load and compile everything: the config (with its profile), policies (compile errors
+    /// name file, line and column), data documents and settings (checked against what the
+    /// policies declare), `# METADATA`, the rule selection and the waivers.
     pub fn build(self) -> Result<Gate, Error> {
-        let set = self.policy_set(false)?;
-        let data = self.data_values()?;
+        let config = self.load_config()?;
+        let set = self.policy_set_with(config.as_ref(), false)?;
+        let docs = self.data_docs(config.as_ref())?;
+        let meta = MetaIndex::parse(set.files.iter().map(|f| (f.path.as_str(), f.text.as_str())))?;
+        let declared = Declarations::from_meta(&meta)?;
+        for d in &docs {
+            declared.check_data(d)?;
+        }
+        let mut params = config
+            .as_ref()
+            .map(|c| c.params.clone())
+            .unwrap_or_default();
+        params.extend(self.params.clone());
+        declared
+            .check_params(&params)
+            .map_err(|message| Error::Settings {
+                path: None,
+                problem: EvidenceError::new(message),
+            })?;
+        let data = engine_data(docs);
         let mut engine = PolicyEngine::new(&set, data, &self.engine_options())?;
         if let Some(n) = self.threads {
             engine.set_threads(n);
         }
-        let meta = MetaIndex::parse(set.files.iter().map(|f| (f.path.as_str(), f.text.as_str())))?;
-        let (mut waivers, verify) = match &self.config {
-            Some(path) => {
-                let loaded = crate::config::Config::load(path)?;
-                (loaded.waivers, self.verify.clone().or(loaded.verify))
+        let (mut namespaces, mut skip) = config
+            .as_ref()
+            .map(|c| (c.namespace.clone(), c.skip.clone()))
+            .unwrap_or_default();
+        namespaces.extend(self.namespaces.iter().cloned());
+        skip.extend(self.skip.iter().cloned());
+        let mut selector = Selector::new(&namespaces, &skip)?;
+        selector.select_rules(&mut engine, &meta)?;
+        let mut require = config
+            .as_ref()
+            .map(|c| c.require.clone())
+            .unwrap_or_default();
+        for k in &self.require {
+            if !require.contains(k) {
+                require.push(*k);
+            }
+        }
+        let (mut waivers, verify) = match &config {
+            Some(loaded) => {
+                let mut w = loaded.waivers.clone();
+                for path in &loaded.waiver_files {
+                    w.extend(crate::waiver::load(path)?);
+                }
+                (w, self.verify.clone().or(loaded.verify.clone()))
             }
             None => (Vec::new(), self.verify.clone()),
         };
@@ -248,17 +348,108 @@ impl GateBuilder {
                 sha256: f.sha256(),
             })
             .collect();
+        let fail_on = self
+            .fail_on
+            .or(config.as_ref().and_then(|c| c.fail_on))
+            .unwrap_or_default();
+        let checks = report::checks(engine.rules(), &meta);
         Ok(Gate {
             engine,
+            checks,
             meta,
             waivers,
             verify,
             policies,
-            params: self.params,
+            params,
             now: self.now,
-            fail_on: self.fail_on,
+            fail_on,
             free_in_background: self.free_in_background,
+            require,
+            selector,
+            config: config.as_ref().map(|c| crate::files::evidence_id(&c.path)),
+            profile: config.and_then(|c| c.profile),
         })
+    }
+
+    /// The config, its profile applied; a profile without a config is an error.
+    fn load_config(&self) -> Result<Option<LoadedConfig>, Error> {
+        match (&self.config, &self.profile) {
+            (Some(path), profile) => Config::load(path, profile.as_deref()).map(Some),
+            (None, Some(name)) => Err(Error::Usage(format!(
+                "--profile `{name}`: no gate.toml was given or found in the working folder"
+            ))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// Every data document in merge order: the config's data files, its settings tables (the
+    /// profile's merged over the top level's), then this builder's files and documents.
+    fn data_docs(&self, config: Option<&LoadedConfig>) -> Result<Vec<DataDoc>, Error> {
+        let mut docs = Vec::new();
+        if let Some(c) = config {
+            for p in &c.data {
+                docs.extend(policy::data::read(p)?);
+            }
+            for t in c.settings.iter().filter(|t| !t.value.is_empty()) {
+                docs.push(DataDoc {
+                    origin: Origin::Config {
+                        path: c.path.clone(),
+                        table: t.table.clone(),
+                    },
+                    value: serde_json::json!({"gate": {"config": t.value}}),
+                });
+            }
+        }
+        for p in &self.data_paths {
+            docs.extend(policy::data::read(p)?);
+        }
+        for d in &self.data {
+            if !d.is_object() {
+                return Err(Error::Usage(
+                    "data document: a data document must be a JSON object".into(),
+                ));
+            }
+            docs.push(DataDoc {
+                origin: Origin::Memory,
+                value: d.clone(),
+            });
+        }
+        Ok(docs)
+    }
+}
+
+/// The documents as the engine takes them. The settings tables of the config (the top level's
+/// and the profile's) become one document, the profile's keys over the top level's; every
+/// other document stays apart, so a key two of them set differently is an error.
+fn engine_data(docs: Vec<DataDoc>) -> Vec<regorus::Value> {
+    let mut out = Vec::new();
+    let mut settings: Option<serde_json::Map<String, serde_json::Value>> = None;
+    for d in docs {
+        match (d.origin, d.value) {
+            (Origin::Config { .. }, serde_json::Value::Object(m)) => {
+                deep_merge(settings.get_or_insert_with(Default::default), m);
+            }
+            (_, value) => out.push(regorus::Value::from(value)),
+        }
+    }
+    if let Some(m) = settings {
+        out.insert(0, regorus::Value::from(serde_json::Value::Object(m)));
+    }
+    out
+}
+
+/// Merge `more` into `into`: objects key by key, anything else replaced.
+fn deep_merge(
+    into: &mut serde_json::Map<String, serde_json::Value>,
+    more: serde_json::Map<String, serde_json::Value>,
+) {
+    for (k, v) in more {
+        match (into.get_mut(&k), v) {
+            (Some(serde_json::Value::Object(a)), serde_json::Value::Object(b)) => deep_merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
     }
 }
 
@@ -271,14 +462,46 @@ impl GateBuilder {
         run: Option<regex::Regex>,
         coverage: bool,
     ) -> Result<policy::testing::TestRun, Error> {
-        let set = self.policy_set(true)?;
+        let set = self.policy_set_with(None, true)?;
         let opts = policy::testing::TestOptions {
             engine: self.engine_options(),
-            data: self.data_values()?,
+            data: engine_data(self.data_docs(None)?),
             run,
             coverage,
         };
         policy::testing::run(&set, &opts)
+    }
+
+    /// Verify one Sigstore bundle or DSSE envelope (or, with `signature`, a detached keyed
+    /// signature over the artifact) against this builder's [`Settings`], offline: `gate verify`.
+    /// No artifact or digest, unreadable input, or a keyless signature without the expected
+    /// identity *and* issuer is an error (a keyless certificate alone proves only that someone
+    /// with an OIDC account signed); a signature that does not verify is an outcome with
+    /// `verified: false`.
+    pub fn verify_signature(
+        &self,
+        bundle: Option<&Path>,
+        signature: Option<&Path>,
+    ) -> Result<(Verification, Vec<Attestation>), Error> {
+        let s = &self.verify;
+        let (v, atts) = crate::verify::verify_file(bundle, signature, s)?;
+        if v.keyless {
+            let identity =
+                s.certificate_identity.is_some() || s.certificate_identity_regexp.is_some();
+            let issuer =
+                s.certificate_oidc_issuer.is_some() || s.certificate_oidc_issuer_regexp.is_some();
+            if !(identity && issuer) {
+                return Err(Error::Usage(format!(
+                    "a keyless (certificate) signature needs the expected signer: give \
+                     --certificate-identity or --certificate-identity-regexp, and \
+                     --certificate-oidc-issuer or --certificate-oidc-issuer-regexp (the \
+                     certificate names identity `{}`, issuer `{}`)",
+                    v.identity.as_deref().unwrap_or("(none gate can read)"),
+                    v.issuer.as_deref().unwrap_or("(none)"),
+                )));
+            }
+        }
+        Ok((v, atts))
     }
 
     /// Every file a check of `evidence` with these settings reads, listed without reading
@@ -303,11 +526,14 @@ impl GateBuilder {
         out.extend(self.waiver_paths.iter().cloned());
         out.extend(self.config.iter().cloned());
         let mut settings = vec![self.verify.clone()];
-        if let Some(loaded) = self
-            .config
-            .as_deref()
-            .and_then(|c| crate::config::Config::load(c).ok())
-        {
+        if let Ok(Some(loaded)) = self.load_config() {
+            if matches!(self.policies, Policies::Embedded) {
+                for p in loaded.policies.iter().flatten() {
+                    out.extend(policy::rego_files(p).unwrap_or_default());
+                }
+            }
+            out.extend(loaded.data.iter().cloned());
+            out.extend(loaded.waiver_files.iter().cloned());
             settings.push(loaded.verify);
         }
         for s in settings {
@@ -316,21 +542,39 @@ impl GateBuilder {
         out
     }
 
-    /// The `input` document policies would see for `evidence` with these settings (params,
-    /// verification, time), and what reading it noted: `gate inspect`. Policies are neither
-    /// loaded nor compiled.
+    /// The `input` document policies would see for `evidence` with these settings (params and
+    /// verification, the config's under this builder's; time), and what reading it noted:
+    /// `gate inspect`. Policies are neither loaded nor compiled.
     pub fn inspect(&self, evidence: &[EvidenceSource]) -> Result<(Input, Collected), Error> {
+        let config = self.load_config()?;
+        let mut params = config
+            .as_ref()
+            .map(|c| c.params.clone())
+            .unwrap_or_default();
+        params.extend(self.params.clone());
+        let verify = match config {
+            Some(c) => self.verify.clone().or(c.verify),
+            None => self.verify.clone(),
+        };
         read(
             evidence,
             self.now.unwrap_or_else(Utc::now),
-            &self.params,
-            &self.verify,
+            &params,
+            &verify,
         )
     }
 
-    fn policy_set(&self, with_tests: bool) -> Result<PolicySet, Error> {
+    /// The policies: this builder's, else the config's, else the embedded standard library.
+    fn policy_set_with(
+        &self,
+        config: Option<&LoadedConfig>,
+        with_tests: bool,
+    ) -> Result<PolicySet, Error> {
         Ok(match &self.policies {
-            Policies::Embedded => PolicySet::embedded(with_tests),
+            Policies::Embedded => match config.and_then(|c| c.policies.as_ref()) {
+                Some(paths) => PolicySet::load(paths, with_tests)?,
+                None => PolicySet::embedded(with_tests),
+            },
             Policies::Paths(paths) => PolicySet::load(paths, with_tests)?,
             Policies::Texts(texts) => PolicySet {
                 files: texts
@@ -343,21 +587,6 @@ impl GateBuilder {
                     .collect(),
             },
         })
-    }
-
-    fn data_values(&self) -> Result<Vec<regorus::Value>, Error> {
-        let mut data = self
-            .data_paths
-            .iter()
-            .map(|p| policy::read_data(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        for d in &self.data {
-            data.push(
-                regorus::Value::from_json_str(&d.to_string())
-                    .map_err(|e| Error::Usage(format!("data document: {e}")))?,
-            );
-        }
-        Ok(data)
     }
 
     fn engine_options(&self) -> EngineOptions {
@@ -393,6 +622,7 @@ fn now_ns(t: DateTime<Utc>) -> i64 {
 #[derive(Debug, Clone)]
 pub struct Gate {
     engine: PolicyEngine,
+    checks: Vec<Check>,
     meta: MetaIndex,
     waivers: Vec<Waiver>,
     verify: Settings,
@@ -401,6 +631,10 @@ pub struct Gate {
     now: Option<DateTime<Utc>>,
     fail_on: FailOn,
     free_in_background: bool,
+    require: Vec<EvidenceKind>,
+    selector: Selector,
+    config: Option<String>,
+    profile: Option<String>,
 }
 
 impl Gate {
@@ -425,6 +659,9 @@ impl Gate {
                 describe(evidence)
             )));
         }
+        let covered = kinds::covered(&collected.evidence, &input);
+        self.check_required(&covered, evidence)?;
+        let absent = kinds::absent(&covered);
         // The report lists the evidence by id, so naming the same files in another order gives
         // the same bytes (`input.evidence` keeps argument order for policies).
         let mut evidence_info = input.evidence.clone();
@@ -440,14 +677,33 @@ impl Gate {
         }
 
         let mut results = report::decisions_with(raw, &self.meta, Some(now));
+        let selected = self.selector.filter_results(&mut results, self.rules());
         let (waiver_outcomes, waiver_notes) =
             report::apply_waivers(&mut results, &self.waivers, now);
         let (verdict, summary) = report::verdict(&results, self.rules().len(), self.fail_on);
         let mut diagnostics = collected.diagnostics;
         diagnostics.extend(waiver_notes);
+        if self.require.is_empty() && !absent.is_empty() {
+            diagnostics.push(absent_note(&absent));
+        }
+        let selection = selected.map(|(record, unmatched)| {
+            for glob in unmatched {
+                diagnostics.push(Diagnostic {
+                    code: Code::SkipUnmatched,
+                    path: None,
+                    line: None,
+                    message: format!(
+                        "--skip `{glob}` matched no policy package, no declared code and no \
+                         result: it skipped nothing"
+                    ),
+                });
+            }
+            record
+        });
         diagnostics.sort();
         Ok(Report {
             schema_version: REPORT_SCHEMA_VERSION,
+            gate_version: GATE_VERSION.to_owned(),
             verdict,
             summary,
             results,
@@ -455,7 +711,60 @@ impl Gate {
             evidence: evidence_info,
             policies: self.policies.clone(),
             diagnostics,
+            errors: Vec::new(),
             now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            checks: self.checks.clone(),
+            fail_on: self.fail_on,
+            absent_evidence: absent.iter().map(|k| k.as_str().to_owned()).collect(),
+            config: self.config.clone(),
+            profile: self.profile.clone(),
+            selection,
+        })
+    }
+
+    /// The evidence kinds each check must have.
+    pub fn required(&self) -> &[EvidenceKind] {
+        &self.require
+    }
+
+    /// Refuse a check whose evidence lacks a required kind, naming each missing kind and what
+    /// would cover it.
+    fn check_required(
+        &self,
+        covered: &std::collections::BTreeSet<EvidenceKind>,
+        evidence: &[EvidenceSource],
+    ) -> Result<(), Error> {
+        let missing: Vec<EvidenceKind> = self
+            .require
+            .iter()
+            .copied()
+            .filter(|k| !covered.contains(k))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let by = match (&self.config, &self.profile) {
+            (Some(c), Some(p)) => format!(" (required by `{c}` profile `{p}`)"),
+            (Some(c), None) => format!(" (required by `{c}`)"),
+            _ => String::new(),
+        };
+        let each: Vec<String> = missing
+            .iter()
+            .map(|k| format!("`{k}`: {}", k.description()))
+            .collect();
+        let given: Vec<&str> = covered.iter().map(|k| k.as_str()).collect();
+        Err(Error::RequiredEvidence {
+            missing: missing.iter().map(|k| k.as_str().to_owned()).collect(),
+            message: format!(
+                "required evidence is missing{by}: {}; the evidence given ({}) covers {}",
+                each.join("; "),
+                describe(evidence),
+                if given.is_empty() {
+                    "no kind gate requires".to_owned()
+                } else {
+                    given.join(", ")
+                }
+            ),
         })
     }
 
@@ -491,7 +800,8 @@ fn read(
 }
 
 /// Read every source in order: paths as `gate check` reads its arguments, bytes detected and
-/// read under their name. A name given twice is read once.
+/// read under their name. A name given twice is read once. Every source is read even when another
+/// fails, and the error names every problem.
 fn collect(sources: &[EvidenceSource]) -> Result<Collected, Error> {
     let paths: Vec<PathBuf> = sources
         .iter()
@@ -504,29 +814,39 @@ fn collect(sources: &[EvidenceSource]) -> Result<Collected, Error> {
         return evidence::collect(&paths);
     }
     let mut out = Collected::default();
+    let mut errors = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for source in sources {
         match source {
-            EvidenceSource::Path(p) => {
-                let part = evidence::collect(std::slice::from_ref(p))?;
-                out.diagnostics.extend(part.diagnostics);
-                for ev in part.evidence {
-                    if seen.insert(ev.info.id.clone()) {
-                        out.evidence.push(ev);
+            EvidenceSource::Path(p) => match evidence::collect(std::slice::from_ref(p)) {
+                Ok(part) => {
+                    out.diagnostics.extend(part.diagnostics);
+                    for ev in part.evidence {
+                        if seen.insert(ev.info.id.clone()) {
+                            out.evidence.push(ev);
+                        }
                     }
                 }
-            }
+                Err(e) => errors.push(e),
+            },
             EvidenceSource::Bytes { name, bytes } => {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                let ev = read_bytes(name, bytes)?;
-                out.diagnostics.extend(ev.diagnostics.iter().cloned());
-                out.evidence.push(ev);
+                match read_bytes(name, bytes) {
+                    Ok(ev) => {
+                        out.diagnostics.extend(ev.diagnostics.iter().cloned());
+                        out.evidence.push(ev);
+                    }
+                    Err(e) => errors.push(e),
+                }
             }
         }
     }
-    Ok(out)
+    match Error::from_all(errors) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Detect and read one in-memory document; a document of no known kind is an error, as a file
@@ -543,6 +863,21 @@ fn read_bytes(name: &str, bytes: &[u8]) -> Result<evidence::Evidence, Error> {
             path: PathBuf::from(name),
             reason,
         }),
+    }
+}
+
+/// The note that some evidence kinds were not given at all.
+fn absent_note(absent: &[EvidenceKind]) -> Diagnostic {
+    let names: Vec<String> = absent.iter().map(|k| format!("`{k}`")).collect();
+    Diagnostic {
+        code: Code::EvidenceAbsent,
+        path: None,
+        line: None,
+        message: format!(
+            "no {} evidence was given: the policies about it judged nothing (name the kinds a \
+             release needs in gate.toml `require`)",
+            names.join(", ")
+        ),
     }
 }
 

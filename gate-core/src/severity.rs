@@ -1,9 +1,9 @@
 //! Severities normalised across tools: `critical|high|medium|low|info|unknown`.
 //!
-//! One table maps every tool's severity words ([`WORDS`]), SARIF levels ([`SARIF_LEVELS`]) and
-//! CVSS base scores ([`SCORE_BANDS`]) onto [`Severity`]; CVSS v3.x and v4.0 vectors are scored
-//! too ([`cvss_base_score`], by the `cvss` crate) for tools that give a vector without a score (OSV). docs/severity.md
-//! is rendered from these tables by [`markdown_table`], and a test keeps it current.
+//! One table maps every tool's severity words (`WORDS`), SARIF levels (`SARIF_LEVELS`) and
+//! CVSS base scores (`SCORE_BANDS`) onto [`Severity`]; CVSS v3.x and v4.0 vectors are scored
+//! too (`cvss_base_score`, by the `cvss` crate) for tools that give a vector without a score (OSV). docs/severity.md
+//! is rendered from these tables by `markdown_table`, and a test keeps it current.
 
 use serde::Serialize;
 
@@ -28,7 +28,8 @@ pub enum Severity {
 }
 
 /// Every severity, most severe first.
-pub const ALL: [Severity; 6] = [
+#[cfg(test)]
+pub(crate) const ALL: [Severity; 6] = [
     Severity::Critical,
     Severity::High,
     Severity::Medium,
@@ -39,7 +40,7 @@ pub const ALL: [Severity; 6] = [
 
 /// Severity words as scanners write them (compared without case and surrounding blanks), with
 /// the tools that write each. A word not listed maps to `unknown`.
-pub const WORDS: &[(&str, Severity, &str)] = &[
+pub(crate) const WORDS: &[(&str, Severity, &str)] = &[
     (
         "critical",
         Severity::Critical,
@@ -66,7 +67,7 @@ pub const WORDS: &[(&str, Severity, &str)] = &[
 ];
 
 /// SARIF `level` values (used when a result has no `security-severity`).
-pub const SARIF_LEVELS: &[(&str, Severity)] = &[
+pub(crate) const SARIF_LEVELS: &[(&str, Severity)] = &[
     ("error", Severity::High),
     ("warning", Severity::Medium),
     ("note", Severity::Low),
@@ -74,7 +75,7 @@ pub const SARIF_LEVELS: &[(&str, Severity)] = &[
 ];
 
 /// CVSS v3/v4 qualitative rating scale: the lowest score of each band.
-pub const SCORE_BANDS: &[(f64, Severity)] = &[
+pub(crate) const SCORE_BANDS: &[(f64, Severity)] = &[
     (9.0, Severity::Critical),
     (7.0, Severity::High),
     (4.0, Severity::Medium),
@@ -137,7 +138,7 @@ impl Severity {
 }
 
 /// A scanner's severity word, trimmed; none when it is absent or blank.
-pub fn stated_word(word: Option<&str>) -> Option<&str> {
+pub(crate) fn stated_word(word: Option<&str>) -> Option<&str> {
     word.map(str::trim).filter(|w| !w.is_empty())
 }
 
@@ -145,7 +146,7 @@ pub fn stated_word(word: Option<&str>) -> Option<&str> {
 /// `cvss` crate. Temporal, threat, environmental and supplemental metrics are left out (they do
 /// not change the base score). `None` for any other version, or a vector that does not give
 /// every base metric exactly once with a known value.
-pub fn cvss_base_score(vector: &str) -> Option<f64> {
+pub(crate) fn cvss_base_score(vector: &str) -> Option<f64> {
     let mut parts = vector.trim().split('/');
     let version = parts.next()?;
     let base: &[&str] = match version {
@@ -180,7 +181,8 @@ pub fn cvss_base_score(vector: &str) -> Option<f64> {
 
 /// The severity table of docs/severity.md, rendered from [`WORDS`], [`SARIF_LEVELS`] and
 /// [`SCORE_BANDS`].
-pub fn markdown_table() -> String {
+#[cfg(test)]
+pub(crate) fn markdown_table() -> String {
     let mut out = String::from(
         "| normalised | tool words (any case) | SARIF `level` (no score) | CVSS base score |\n|---|---|---|---|\n",
     );

@@ -163,8 +163,18 @@ pub(crate) fn validate(
     text: &str,
     specs: Vec<WaiverSpec>,
 ) -> Result<Vec<Waiver>, Error> {
+    validate_tables(path, text, specs, "waiver")
+}
+
+/// [`validate`] for the `[[TABLE]]` tables of a file (`profile.release.waiver` in `gate.toml`).
+pub(crate) fn validate_tables(
+    path: &Path,
+    text: &str,
+    specs: Vec<WaiverSpec>,
+    table: &str,
+) -> Result<Vec<Waiver>, Error> {
     let file = crate::evidence::evidence_id(path);
-    let headers = crate::source::toml::headers(text, "waiver");
+    let headers = crate::source::toml::headers(text, table);
     let mut out: Vec<Waiver> = Vec::new();
     for (n, spec) in specs.into_iter().enumerate() {
         let name = match &spec.id {
@@ -238,7 +248,8 @@ pub(crate) fn validate(
                 }
                 id
             }
-            None => format!("{file}#{}", n + 1),
+            None if table == "waiver" => format!("{file}#{}", n + 1),
+            None => format!("{file}#{table}.{}", n + 1),
         };
         out.push(Waiver {
             id,
@@ -278,7 +289,7 @@ fn instant(w: &When, end_of_day: bool) -> Result<DateTime<Utc>, String> {
 }
 
 /// What the waiver that waived a result says, carried on the result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WaivedBy {
     /// The waiver's id.
     pub id: String,
@@ -292,8 +303,23 @@ pub struct WaivedBy {
     pub expires: String,
 }
 
+impl WaivedBy {
+    /// `waived by ID (owner OWNER, expires DATE[, ticket T]): REASON`.
+    pub fn describe(&self) -> String {
+        let ticket = self
+            .ticket
+            .as_deref()
+            .map(|t| format!(", ticket {t}"))
+            .unwrap_or_default();
+        format!(
+            "waived by {} (owner {}, expires {}{ticket}): {}",
+            self.id, self.owner, self.expires, self.reason
+        )
+    }
+}
+
 /// What became of a waiver in this run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum WaiverStatus {
     /// In force and waived at least one result.
@@ -307,7 +333,7 @@ pub enum WaiverStatus {
 }
 
 /// One waiver in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WaiverOutcome {
     /// Its id (or `FILE#N`).
     pub id: String,
@@ -337,7 +363,7 @@ pub struct WaiverOutcome {
 
 /// One result as waivers see it: the rule code and the subject it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     /// The result's rule code (`vulnerabilities.fixable`).
     pub code: &'a str,
     /// What the result is about (`CVE-2021-44228@pkg:maven/...`).
@@ -346,7 +372,7 @@ pub struct Subject<'a> {
 
 /// What the waivers say about one result.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Marks {
+pub(crate) struct Marks {
     /// The first waiver in force (in file order) that matches it.
     pub waived_by: Option<WaivedBy>,
     /// The first expired waiver that matches it, when no waiver in force does: the result
@@ -356,7 +382,7 @@ pub struct Marks {
 
 /// The outcome of [`apply`].
 #[derive(Debug, Clone, Default)]
-pub struct Applied {
+pub(crate) struct Applied {
     /// One entry per subject, in order.
     pub marks: Vec<Marks>,
     /// What became of every waiver, in order.
@@ -368,7 +394,7 @@ pub struct Applied {
 /// Match `subjects` against `waivers` at `now`: for each subject, the first waiver in force that
 /// matches it (in file order), else the first expired one; and what became of every waiver, with
 /// a diagnostic for each one that is expired, unused or not yet active.
-pub fn apply<'a>(
+pub(crate) fn apply<'a>(
     subjects: impl IntoIterator<Item = Subject<'a>>,
     waivers: &[Waiver],
     now: DateTime<Utc>,
@@ -477,6 +503,7 @@ pub fn apply<'a>(
 }
 
 /// Refuse an id used by two waivers of different files (each file is checked when read).
+#[doc(hidden)] // for the fuzz target
 pub fn ensure_unique_ids(waivers: &[Waiver]) -> Result<(), Error> {
     for (i, w) in waivers.iter().enumerate() {
         if let Some(first) = waivers.iter().take(i).find(|o| o.id == w.id) {

@@ -9,7 +9,7 @@
 )]
 
 use gate_core::evidence::{read_file, Evidence};
-use gate_core::verify::evidence::SignedItem;
+use gate_core::verify::SignedItem;
 
 /// Read `text` from a file named `name` the way `gate check` does (detection included).
 fn read(name: &str, text: &str) -> Evidence {

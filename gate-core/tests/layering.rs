@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // ordered work on a few threads (std only)
     &["pool"],
+    // test helper: published schemas are current (cfg(test))
+    &["published"],
     &["error"],
     &["diagnostic"],
     // bytes → text, strict JSON/XML/YAML, positions
@@ -29,10 +31,14 @@ const LAYERS: &[&[&str]] = &[
     // evidence format plug-ins (detect + read → facts)
     &["evidence"],
     &["findings"],
+    // evidence kinds users require, and which a check's evidence covers
+    &["kinds"],
     &["policy"],
     // waivers mark results; the report applies them; gate.toml names both
     &["waiver"],
     &["report"],
+    // rule selection: which rules are evaluated, which results are kept
+    &["select"],
     &["config"],
     // assembling the input document from read evidence
     &["check"],

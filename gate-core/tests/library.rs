@@ -132,3 +132,100 @@ fn a_document_named_twice_is_read_once() {
     let report = gate.check(&twice).unwrap();
     assert_eq!(report.evidence.len(), 1);
 }
+
+const FAILING_JUNIT: &str = r#"<testsuite name="unit" tests="1" failures="1">
+  <testcase classname="app" name="adds"><failure message="1 != 2"/></testcase>
+</testsuite>"#;
+
+/// Everything `gate.toml` and the flags give reaches the library through the builder: a
+/// profile, required kinds, a selection, settings; the report records each.
+#[test]
+fn the_builder_takes_profiles_required_kinds_and_selections() {
+    use gate_core::kinds::EvidenceKind;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("gate.toml");
+    fs_err::write(
+        &cfg,
+        "[settings.approvals]\nmin = 2\n\n[profile.ci]\nrequire = [\"tests\"]\nskip = [\"tests.failed\"]\n",
+    )
+    .unwrap();
+    let junit = [EvidenceSource::bytes("junit.xml", FAILING_JUNIT)];
+    let now = gate_core::parse_now(NOW).unwrap();
+
+    let plain = Gate::builder().now(now).build().unwrap();
+    let report = plain.check(&junit).unwrap();
+    assert_eq!(report.verdict, Verdict::Fail);
+    assert!(report.absent_evidence.contains(&"sbom".to_owned()));
+    assert!(!report.absent_evidence.contains(&"tests".to_owned()));
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == gate_core::diagnostic::Code::EvidenceAbsent));
+
+    let ci = Gate::builder()
+        .now(now)
+        .find_config(dir.path())
+        .profile("ci")
+        .build()
+        .unwrap();
+    let report = ci.check(&junit).unwrap();
+    assert_eq!(report.verdict, Verdict::Pass, "{:#?}", report.results);
+    assert_eq!(report.profile.as_deref(), Some("ci"));
+    let selection = report.selection.as_ref().unwrap();
+    assert_eq!(selection.codes_skipped.get("tests.failed"), Some(&1));
+    // With a `require`, the absent kinds stay in the report but need no note.
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == gate_core::diagnostic::Code::EvidenceAbsent));
+
+    let strict = Gate::builder()
+        .now(now)
+        .config(&cfg)
+        .require([EvidenceKind::Sbom, EvidenceKind::Vulnerabilities])
+        .build()
+        .unwrap();
+    assert_eq!(
+        strict.required(),
+        &[EvidenceKind::Sbom, EvidenceKind::Vulnerabilities]
+    );
+    let e = strict.check(&junit).unwrap_err();
+    assert_eq!(e.code(), gate_core::ErrorCode::EvidenceRequiredMissing);
+    match &e {
+        Error::RequiredEvidence { missing, .. } => {
+            assert_eq!(missing, &["sbom".to_owned(), "vulnerabilities".to_owned()])
+        }
+        other => panic!("{other}"),
+    }
+    assert!(
+        e.to_string()
+            .contains("the evidence given (junit.xml) covers tests"),
+        "{e}"
+    );
+
+    let e = Gate::builder().profile("ci").build().unwrap_err();
+    assert!(e.to_string().contains("no gate.toml"), "{e}");
+}
+
+#[test]
+fn settings_and_params_are_checked_against_the_policies_declarations() {
+    let typo = serde_json::json!({"gate": {"config": {"licenses": {"denied": ["MIT"]}}}});
+    let e = Gate::builder().data(typo).build().unwrap_err();
+    assert_eq!(e.code(), gate_core::ErrorCode::SettingsInvalid);
+    assert_eq!(
+        e.to_string(),
+        "data document: `denied` is not a setting of `licenses` (known: allow, deny)"
+    );
+    assert_eq!(e.path(), None);
+    let e = Gate::builder()
+        .param("enviroment", "prod")
+        .build()
+        .unwrap_err();
+    assert_eq!(e.code(), gate_core::ErrorCode::SettingsInvalid);
+    assert!(e.to_string().contains("(known: author, commit)"), "{e}");
+    // Data outside `gate.config` is the policies' own.
+    Gate::builder()
+        .data(serde_json::json!({"acme": {"anything": true}}))
+        .build()
+        .unwrap();
+}

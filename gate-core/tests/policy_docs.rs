@@ -90,6 +90,31 @@ fn config_keys(files: &[(String, String)]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The settings a package declares in its package METADATA (`custom.settings`), by name.
+fn declared_settings(p: &Package) -> BTreeMap<String, serde_json::Value> {
+    package_meta(p)
+        .and_then(|m| m.custom.get("settings"))
+        .and_then(|s| s.as_object())
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// A schema's type in words: `array of critical, high, …`, `boolean`.
+fn schema_type(schema: &serde_json::Value) -> String {
+    if let Some(values) = schema.get("enum").and_then(|e| e.as_array()) {
+        let names: Vec<String> = values
+            .iter()
+            .map(|v| format!("`{}`", v.as_str().unwrap_or("?")))
+            .collect();
+        return format!("one of {}", names.join(", "));
+    }
+    let ty = schema.get("type").and_then(|t| t.as_str()).unwrap_or("any");
+    match (ty, schema.get("items")) {
+        ("array", Some(items)) => format!("array of {}", schema_type(items)),
+        _ => ty.to_owned(),
+    }
+}
+
 /// Text safe inside a Markdown table cell.
 fn cell(s: &str) -> String {
     s.split_whitespace()
@@ -152,11 +177,37 @@ fn page(p: &Package) -> String {
         .map(|(rel, _)| format!("[`{rel}`](../../{rel})"))
         .collect();
     writeln!(s, "Source: {}.\n", files.join(", ")).unwrap();
-    let keys = config_keys(&p.files);
-    if !keys.is_empty() {
-        writeln!(s, "Data it reads (pass with `-d`):\n").unwrap();
-        for k in keys {
-            writeln!(s, "- `{k}`").unwrap();
+    let settings = declared_settings(p);
+    if !settings.is_empty() {
+        writeln!(
+            s,
+            "Settings (`data.gate.config.{name}`; in `gate.toml`, `[settings.{name}]`; see \
+             [configuration](../config.md#policy-settings)):\n",
+            name = p.name
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "| setting | type | default | meaning |\n|---|---|---|---|"
+        )
+        .unwrap();
+        for (key, schema) in &settings {
+            let ty = schema_type(schema);
+            let default = schema
+                .get("default")
+                .map(|d| format!("`{d}`"))
+                .unwrap_or_else(|| "—".to_owned());
+            let meaning = schema
+                .get("description")
+                .and_then(|d| d.as_str())
+                .unwrap_or("—");
+            writeln!(
+                s,
+                "| `{key}` | {} | {default} | {} |",
+                cell(&ty),
+                cell(meaning)
+            )
+            .unwrap();
         }
         s.push('\n');
     }
@@ -337,6 +388,37 @@ fn policy_docs_every_rule_has_code_title_severity_remediation() {
         }
     }
     assert!(rules_seen >= 8, "only {rules_seen} rules found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every `data.gate.config.<package>.<key>` a standard policy reads is a setting its package
+/// declares, and every declared setting is read: the declarations are what gate checks users'
+/// settings against, so they must be complete and true.
+#[test]
+fn policy_settings_declarations_match_what_the_policies_read() {
+    let mut problems = Vec::new();
+    for p in packages() {
+        let declared: BTreeSet<String> = declared_settings(&p).into_keys().collect();
+        let read: BTreeSet<String> = config_keys(&p.files)
+            .into_iter()
+            .filter_map(|k| {
+                let rest = k.strip_prefix(&format!("data.gate.config.{}.", p.name))?;
+                Some(rest.split('.').next()?.to_owned())
+            })
+            .collect();
+        for k in read.difference(&declared) {
+            problems.push(format!(
+                "gate.{}: reads `{k}` but does not declare it",
+                p.name
+            ));
+        }
+        for k in declared.difference(&read) {
+            problems.push(format!(
+                "gate.{}: declares `{k}` but never reads it",
+                p.name
+            ));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

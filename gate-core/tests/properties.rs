@@ -386,32 +386,12 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Readers
 
-type Reader = fn(&str, &str) -> Result<gate_core::evidence::Parsed, gate_core::EvidenceError>;
-
-/// Every reader, by name.
-fn readers() -> Vec<(&'static str, Reader)> {
-    use gate_core::evidence::*;
-    vec![
-        ("junit", junit::read),
-        ("tap", tap::read),
-        ("sarif", sarif::read),
-        ("grype", grype::read),
-        ("trivy", trivy::read),
-        ("trivy-list", trivy::read_list),
-        ("osv", osv::read),
-        ("npm-audit", npm_audit::read),
-        ("cyclonedx", cyclonedx::read),
-        ("cyclonedx-xml", cyclonedx_xml::read),
-        ("spdx", spdx::read),
-        ("approvals", approvals::read),
-        ("github-pr", github::read_pull_request),
-        ("github-reviews", github::read_reviews),
-        ("gitlab-mr", gitlab::read_merge_request),
-        ("gitlab-approvals", gitlab::read_approvals),
-        ("sigstore-bundle", sigstore::read_bundle),
-        ("dsse", sigstore::read_dsse),
-        ("in-toto", sigstore::read_statement),
-    ]
+/// Every registered reader, named by its kind and place in the registry.
+fn readers() -> impl Iterator<Item = (String, &'static dyn gate_core::evidence::Format)> {
+    gate_core::evidence::formats()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (format!("{}#{i}", f.kind().as_str()), *f))
 }
 
 /// Text that is often almost a document: JSON and XML punctuation, keys the readers look for.
@@ -471,8 +451,8 @@ proptest! {
     fn readers_never_panic_on_arbitrary_text(
         text in prop_oneof![any::<String>(), near_document()],
     ) {
-        for (name, read) in readers() {
-            if let Err(e) = read("gen", &text) {
+        for (name, format) in readers() {
+            if let Err(e) = format.read("gen", &text) {
                 prop_assert!(!e.message.trim().is_empty(), "{}: an error without a message", name);
             }
         }

@@ -20,8 +20,7 @@ macro_rules! say {
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gate_core::verify::bundle::verify_bundle;
-use gate_core::verify::{Artifact, Expectations, Matcher, PublicKey, TrustedRoot};
+use gate_core::verify::{verify_bundle, Artifact, Expectations, Matcher, PublicKey, TrustedRoot};
 
 mod common;
 

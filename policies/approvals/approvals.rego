@@ -8,6 +8,21 @@
 #   `data.gate.config.approvals.allow_unknown_commit` (count approvals that do not say which commit
 #   they saw, as GitLab's, default false). Nothing is judged without approvals or change evidence
 #   unless `required` is set.
+# custom:
+#   settings:
+#     min:
+#       description: Distinct approvers, other than the author, the change needs.
+#       type: integer
+#       minimum: 0
+#       default: 1
+#     required:
+#       description: Deny when no approvals or change evidence is given.
+#       type: boolean
+#       default: false
+#     allow_unknown_commit:
+#       description: Count approvals that do not say which commit they saw (GitLab's).
+#       type: boolean
+#       default: false
 package gate.approvals
 
 default min_approvals := 1

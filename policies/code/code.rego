@@ -9,6 +9,17 @@
 #   a result of `unknown` severity blocks too unless `data.gate.config.code.unknown_blocks` is
 #   `false`. A SARIF run that did not complete (an invocation with `executionSuccessful: false`,
 #   or no `results` array) is denied as `code.scan-incomplete`: an incomplete scan is not a clean one.
+# custom:
+#   settings:
+#     blocking_severities:
+#       description: Severities at which a static-analysis result blocks the release.
+#       type: array
+#       items: {enum: [critical, high, medium, low, info, unknown]}
+#       default: [critical, high]
+#     unknown_blocks:
+#       description: Whether a result of `unknown` severity blocks too.
+#       type: boolean
+#       default: true
 package gate.code
 
 default blocking_severities := ["critical", "high"]

@@ -6,6 +6,25 @@
 #   and name are compared; the name case-insensitively); `versions` is a range for
 #   `gate.semver.satisfies` (absent: every version). The default list bans the Log4Shell
 #   versions of log4j-core; a list given in data replaces it.
+# custom:
+#   settings:
+#     banned:
+#       description: Banned packages; a list given replaces the default (Log4Shell's log4j-core).
+#       type: array
+#       items:
+#         type: object
+#         required: [purl]
+#         additionalProperties: false
+#         properties:
+#           purl:
+#             description: The package URL without a version.
+#             type: string
+#           versions:
+#             description: "A version range for `gate.semver.satisfies`; absent: every version."
+#             type: string
+#           reason:
+#             description: Why it is banned.
+#             type: string
 package gate.components
 
 # Log4Shell (CVE-2021-44228) and its follow-ups CVE-2021-45046, CVE-2021-45105 and

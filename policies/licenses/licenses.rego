@@ -7,6 +7,17 @@
 #   A component needs a license when its expression cannot be satisfied without it:
 #   `MIT OR GPL-3.0-only` needs neither alone. Licenses that are no SPDX expression are
 #   reported as warnings: gate cannot judge them.
+# custom:
+#   settings:
+#     deny:
+#       description: SPDX license ids no component may need.
+#       type: array
+#       items: {type: string}
+#       default: []
+#     allow:
+#       description: When given, the only SPDX license ids a component may need.
+#       type: array
+#       items: {type: string}
 package gate.licenses
 
 # gate normalises each component's licenses (see docs/input-schema.md): `license_expression`

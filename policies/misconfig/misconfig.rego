@@ -7,6 +7,17 @@
 #   (default `["critical", "high"]`); a result of `unknown` severity blocks too unless
 #   `data.gate.config.misconfig.unknown_blocks` is `false`. Results the scanner excepted are not
 #   judged.
+# custom:
+#   settings:
+#     blocking_severities:
+#       description: Severities at which a misconfiguration blocks the release.
+#       type: array
+#       items: {enum: [critical, high, medium, low, info, unknown]}
+#       default: [critical, high]
+#     unknown_blocks:
+#       description: Whether a misconfiguration of `unknown` severity blocks too.
+#       type: boolean
+#       default: true
 package gate.misconfig
 
 default blocking_severities := ["critical", "high"]

@@ -5,6 +5,22 @@
 #   for the artifact being released. Expectations are data under `data.gate.config.provenance`:
 #   `builders` (trusted builder ids), `repositories` (expected source repositories) and `required`
 #   (default: true when `builders` is given).
+# custom:
+#   settings:
+#     builders:
+#       description: Trusted builder ids (`builder.id`).
+#       type: array
+#       items: {type: string}
+#       default: []
+#     repositories:
+#       description: Expected source repositories.
+#       type: array
+#       items: {type: string}
+#       default: []
+#     required:
+#       description: Deny when no SLSA provenance is given (default true when `builders` is given).
+#       type: boolean
+#       default: false
 package gate.provenance
 
 slsa_types := {"https://slsa.dev/provenance/v0.2", "https://slsa.dev/provenance/v1"}

@@ -5,6 +5,22 @@
 #   signature verifies only against the key given to gate (`--key`), so the key is its signer.
 #   Expectations are data under `data.gate.config.signature`: `identities` and `issuers` (exact
 #   strings) and `required` (default: true when `identities` is given).
+# custom:
+#   settings:
+#     identities:
+#       description: Expected signer identities (certificate SAN), exactly.
+#       type: array
+#       items: {type: string}
+#       default: []
+#     issuers:
+#       description: Expected OIDC issuers, exactly.
+#       type: array
+#       items: {type: string}
+#       default: []
+#     required:
+#       description: Deny when the release carries no signature (default true when `identities` is given).
+#       type: boolean
+#       default: false
 package gate.signature
 
 default identities := []

@@ -8,6 +8,17 @@
 #   totals count more vulnerabilities than it lists is denied as
 #   `vulnerabilities.hidden-findings`. A vulnerability that an SBOM's VEX statement declares
 #   `not_affected` (or `false_positive`) for the finding's package is not judged.
+# custom:
+#   settings:
+#     blocking_severities:
+#       description: Severities at which a vulnerability blocks the release.
+#       type: array
+#       items: {enum: [critical, high, medium, low, info, unknown]}
+#       default: [critical, high]
+#     unknown_blocks:
+#       description: Whether a vulnerability of `unknown` severity blocks too.
+#       type: boolean
+#       default: true
 package gate.vulnerabilities
 
 default blocking_severities := ["critical", "high"]

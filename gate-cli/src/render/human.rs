@@ -11,10 +11,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gate_core::diagnostic::Diagnostic as Note;
-use gate_core::evidence::locate::{locate, value_end};
 use gate_core::files::{self, Input};
 use gate_core::policy::RuleLevel;
 use gate_core::report::{Report, ResultEntry, Verdict};
+use gate_core::source::locate::{locate, value_end};
 use gate_core::source::text::LineStarts;
 use gate_core::waiver::{WaiverOutcome, WaiverStatus};
 use gate_core::Error;
@@ -481,6 +481,7 @@ fn summary(report: &Report) -> String {
     let verdict = match report.verdict {
         Verdict::Pass => "PASS",
         Verdict::Fail => "FAIL",
+        Verdict::Error => "ERROR",
     };
     format!(
         "gate: {verdict}: {} denied, {}, {} waived ({} over {})\n",
@@ -757,6 +758,7 @@ mod tests {
         };
         Report {
             schema_version: 1,
+            gate_version: gate_core::report::GATE_VERSION.into(),
             verdict: if count(RuleLevel::Deny) > 0 {
                 Verdict::Fail
             } else {
@@ -773,7 +775,14 @@ mod tests {
             evidence: vec![],
             policies: vec![],
             diagnostics: vec![],
+            errors: vec![],
             now: "2026-11-28T12:00:00Z".into(),
+            absent_evidence: vec![],
+            config: None,
+            profile: None,
+            selection: None,
+            checks: vec![],
+            fail_on: gate_core::FailOn::Deny,
         }
     }
 
@@ -943,6 +952,7 @@ mod tests {
         let lines = [19_990, 3, 10_000, 1, 20_000];
         let report = Report {
             schema_version: 1,
+            gate_version: gate_core::report::GATE_VERSION.into(),
             verdict: Verdict::Fail,
             summary: Summary {
                 deny: lines.len(),
@@ -953,7 +963,14 @@ mod tests {
             evidence: vec![],
             policies: vec![],
             diagnostics: vec![],
+            errors: vec![],
             now: "2026-11-28T12:00:00Z".into(),
+            absent_evidence: vec![],
+            config: None,
+            profile: None,
+            selection: None,
+            checks: vec![],
+            fail_on: gate_core::FailOn::Deny,
         };
         let mut sources = Sources::default();
         let out = render_with(&report, false, Detail::Full, &mut sources);

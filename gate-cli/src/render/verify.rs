@@ -1,7 +1,6 @@
 //! Human text for `gate verify`: the outcome first, then what was established.
 
-use gate_core::verify::evidence::Attestation;
-use gate_core::verify::Verification;
+use gate_core::input::{Attestation, Verification};
 
 /// Render one verification outcome as readable text.
 pub fn verification(v: &Verification, atts: &[Attestation]) -> String {

@@ -126,7 +126,8 @@ pub struct DocApproval {
 }
 
 /// The JSON Schema of the generic format, as published in docs/evidence/.
-pub fn json_schema() -> serde_json::Value {
+#[cfg(test)]
+pub(crate) fn json_schema() -> serde_json::Value {
     let mut schema = schemars::schema_for!(Document).to_value();
     if let Some(obj) = schema.as_object_mut() {
         obj.insert(

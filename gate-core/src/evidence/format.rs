@@ -2,7 +2,7 @@
 //! the format, and a reader that parses and normalises it.
 //!
 //! Every format implements [`Format`] in its own file and is listed once in
-//! [`super::FORMATS`], in detection priority order. Detection walks that list with one
+//! `FORMATS`, in detection priority order. Detection walks that list with one
 //! [`Probe`] of the document (computed once: the top-level keys of JSON, the root element of XML,
 //! the text otherwise) and takes the first format that claims it. `docs/adding-a-format.md` has
 //! the steps to add one.
@@ -90,7 +90,7 @@ pub trait Format: Sync {
 
     /// Whether this reader, among those of its kind, reads `text` when the kind is given rather
     /// than detected (a kind written in more than one form, such as CycloneDX JSON and XML,
-    /// has one reader per form). The first reader of the kind in [`super::FORMATS`] that
+    /// has one reader per form). The first reader of the kind in `FORMATS` that
     /// accepts the text reads it.
     fn reads(&self, _text: &str) -> bool {
         true

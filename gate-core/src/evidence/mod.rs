@@ -2,28 +2,28 @@
 //!
 //! Every format is a plug-in of the same shape ([`Format`]: a cheap probe, and
 //! `read(id, text) -> Result<Parsed, _>`, which parses with source positions and normalises into
-//! [`Facts`]) in its own file, listed once in [`FORMATS`]. Detection looks at content only (the
+//! [`Facts`]) in its own file, listed once in `FORMATS`. Detection looks at content only (the
 //! top-level keys of a JSON document, the root element of an XML one, the first line of a TAP
 //! stream, a `gate-approvals:` line in YAML), never at file names. Decoding, strict JSON, XML and
 //! positions come from `crate::source`; signatures are verified later, by `crate::verify`.
 
-pub mod approvals;
+pub(crate) mod approvals;
 mod common;
-pub mod cyclonedx;
-pub mod cyclonedx_xml;
-pub mod format;
-pub mod github;
-pub mod gitlab;
-pub mod grype;
-pub mod junit;
-pub mod npm_audit;
-pub mod osv;
-pub mod sarif;
-pub mod sbom_graph;
-pub mod sigstore;
-pub mod spdx;
-pub mod tap;
-pub mod trivy;
+pub(crate) mod cyclonedx;
+pub(crate) mod cyclonedx_xml;
+pub(crate) mod format;
+pub(crate) mod github;
+pub(crate) mod gitlab;
+pub(crate) mod grype;
+pub(crate) mod junit;
+pub(crate) mod npm_audit;
+pub(crate) mod osv;
+pub(crate) mod sarif;
+pub(crate) mod sbom_graph;
+pub(crate) mod sigstore;
+pub(crate) mod spdx;
+pub(crate) mod tap;
+pub(crate) mod trivy;
 
 // Old paths of two `source` modules, kept for callers outside gate-core's reading layers.
 #[doc(hidden)]
@@ -48,7 +48,7 @@ pub use format::{Claim, Format, Probe};
 
 /// The kind of an evidence file, by the name `input.evidence[].kind` gives it (`junit`,
 /// `sarif`, `cyclonedx`, …). Each format's file defines its kind's constant (`Kind::Junit`);
-/// [`FORMATS`] lists the formats, so the kinds gate reads are [`Kind::all`].
+/// `FORMATS` lists the formats, so the kinds gate reads are [`Kind::all`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Kind(&'static str);
 
@@ -102,6 +102,12 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
     &tap::TapFormat,
 ];
 
+/// The registered formats, for tests that drive every reader directly.
+#[doc(hidden)]
+pub fn formats() -> &'static [&'static dyn Format] {
+    FORMATS
+}
+
 /// Facts normalised from one file.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Facts {
@@ -123,6 +129,9 @@ pub struct Facts {
     pub approvals: Vec<crate::input::Approval>,
     /// The change being released (pull request, merge request, ticket).
     pub change: Option<crate::input::Change>,
+    /// The kinds of finding this document is a scan for: what a scanner looked for, whether or
+    /// not it found anything (a clean scan still counts as that kind of evidence).
+    pub scanned: Vec<crate::input::FindingKind>,
 }
 
 /// What a format reader returns.
@@ -162,7 +171,7 @@ pub enum Detected {
     Unknown(String),
 }
 
-/// Detect the kind of a decoded document: the first format in [`FORMATS`] whose probe claims it.
+/// Detect the kind of a decoded document: the first format in `FORMATS` whose probe claims it.
 pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
     let json_probe;
     let root;
@@ -266,11 +275,13 @@ const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml
 
 /// Read every evidence argument. A file named explicitly must be of a known kind; a file found
 /// while walking a folder that is of no known kind is skipped with a note. Anything that looks
-/// like evidence but cannot be read is an error: gate fails closed.
+/// like evidence but cannot be read is an error: gate fails closed. Every file is read even when
+/// another fails, so the error names every problem (an [`Error::Multiple`] when there are
+/// several), in argument order.
 pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
-    let Listed { files, hidden } = list(args)?;
+    let (Listed { files, hidden }, mut errors) = list_all(args);
     // Decide what to read (in order), then read in parallel, then assemble in order, so the
-    // result and the first error reported do not depend on thread timing.
+    // result and the errors reported do not depend on thread timing.
     let mut plan: Vec<Planned> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (path, explicit) in files {
@@ -307,28 +318,29 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
     for (planned, result) in plan.iter().zip(results) {
         match (planned, result.flatten()) {
             (Planned::Skip(note), _) => out.diagnostics.push(note.clone()),
-            (Planned::Read { path, id, explicit }, Some(result)) => match result? {
-                Ok(ev) => {
+            (Planned::Read { path, id, explicit }, Some(result)) => match result {
+                Ok(Ok(ev)) => {
                     out.diagnostics.extend(ev.diagnostics.iter().cloned());
                     out.evidence.push(ev);
                 }
-                Err(reason) if *explicit => {
-                    return Err(Error::UnknownKind {
-                        path: path.clone(),
-                        reason,
-                    })
-                }
-                Err(reason) => out.diagnostics.push(skipped(id, &reason)),
+                Ok(Err(reason)) if *explicit => errors.push(Error::UnknownKind {
+                    path: path.clone(),
+                    reason,
+                }),
+                Ok(Err(reason)) => out.diagnostics.push(skipped(id, &reason)),
+                Err(e) => errors.push(e),
             },
-            (Planned::Read { path, .. }, None) => {
-                return Err(Error::Io(std::io::Error::other(format!(
-                    "{}: reading was interrupted",
-                    path.display()
-                ))))
-            }
+            (Planned::Read { path, .. }, None) => errors.push(Error::Internal {
+                kind: crate::error::Internal::ThreadStopped,
+                during: format!("reading {}", path.display()),
+                message: "the reading thread stopped without a result".to_owned(),
+            }),
         }
     }
-    Ok(out)
+    match Error::from_all(errors) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// The files the evidence arguments name, in order, each with whether it was named explicitly,
@@ -337,12 +349,29 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
 /// Folders are walked in name order following symbolic links, so a linked report counts as
 /// much as the same report named on the command line; a link that loops back to a folder above
 /// it, or leads nowhere, is an error naming it. Entries that are neither files nor folders
-/// (FIFOs, sockets, devices) are listed too, for reading to refuse.
+/// (FIFOs, sockets, devices) are listed too, for reading to refuse. Every argument is listed
+/// even when another cannot be; the error names each that could not.
 pub fn list(args: &[PathBuf]) -> Result<Listed, Error> {
+    let (listed, errors) = list_all(args);
+    match Error::from_all(errors) {
+        Some(e) => Err(e),
+        None => Ok(listed),
+    }
+}
+
+/// What [`list`] does, with the errors beside what could be listed.
+fn list_all(args: &[PathBuf]) -> (Listed, Vec<Error>) {
     let mut files: Vec<(PathBuf, bool)> = Vec::new();
     let mut hidden = Vec::new();
+    let mut errors = Vec::new();
     for arg in args {
-        let meta = fs_err::metadata(arg)?;
+        let meta = match fs_err::metadata(arg) {
+            Ok(meta) => meta,
+            Err(e) => {
+                errors.push(Error::Io(e));
+                continue;
+            }
+        };
         if !meta.is_dir() {
             files.push((arg.clone(), true));
             continue;
@@ -362,13 +391,14 @@ pub fn list(args: &[PathBuf]) -> Result<Listed, Error> {
                 !is_hidden
             });
         for entry in walk {
-            let entry = entry.map_err(walk_error(arg))?;
-            if !entry.file_type().is_dir() {
-                files.push((entry.into_path(), false));
+            match entry {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => files.push((entry.into_path(), false)),
+                Err(e) => errors.push(walk_error(arg)(e)),
             }
         }
     }
-    Ok(Listed { files, hidden })
+    (Listed { files, hidden }, errors)
 }
 
 /// What [`list`] found.

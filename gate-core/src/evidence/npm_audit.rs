@@ -448,6 +448,7 @@ fn parsed(
         },
         facts: Facts {
             findings,
+            scanned: vec![FindingKind::Vulnerability],
             scan_report: Some(ScanReport {
                 evidence: id.to_owned(),
                 tool: "npm-audit".to_owned(),

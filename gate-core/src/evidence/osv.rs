@@ -98,6 +98,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
         },
         facts: Facts {
             findings,
+            scanned: vec![FindingKind::Vulnerability],
             ..Facts::default()
         },
         diagnostics: Vec::new(),

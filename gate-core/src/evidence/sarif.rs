@@ -88,6 +88,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
     let mut producer = None;
     let mut findings = Vec::new();
     let mut incomplete = Vec::new();
+    let mut scanned = Vec::new();
     for (r, run) in runs.iter().enumerate() {
         let at = format!("runs[{r}]");
         let tool = run
@@ -109,6 +110,10 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 .or_else(|| driver.semantic_version.clone()),
         });
         incomplete.extend(incomplete_run(id, r, run, name));
+        let kind = finding_kind(name);
+        if !scanned.contains(&kind) {
+            scanned.push(kind);
+        }
         let ctx = RunContext::new(run, tool, driver, name);
         for (i, result) in run.results.iter().flatten().enumerate() {
             let finding = ctx.finding(id, r, i, result)?;
@@ -130,6 +135,7 @@ pub fn read(id: &str, text: &str) -> Result<Parsed, EvidenceError> {
                 incomplete,
                 mismatches: Vec::new(),
             }),
+            scanned,
             ..Facts::default()
         },
         producer,

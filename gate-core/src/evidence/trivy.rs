@@ -174,10 +174,17 @@ fn parsed(
     version: Option<String>,
 ) -> Parsed {
     let mut findings = Vec::new();
+    let mut scanned = Vec::new();
     let mut without_id: Option<(usize, String)> = None;
     for (r, result) in results.into_iter().enumerate() {
+        for k in scanned_kinds(&result) {
+            if !scanned.contains(&k) {
+                scanned.push(k);
+            }
+        }
         let TrivyResult {
             target,
+            class: _,
             kind,
             vulnerabilities,
             misconfigurations,
@@ -230,11 +237,34 @@ fn parsed(
         },
         facts: Facts {
             findings,
+            scanned,
             ..Facts::default()
         },
         diagnostics,
         ..Parsed::default()
     }
+}
+
+/// What a result says Trivy scanned for: its `Class` (a clean target is still listed), or, in
+/// the old list form without classes, the findings it carries.
+fn scanned_kinds(r: &TrivyResult) -> Vec<FindingKind> {
+    let by_class = match r.class.as_deref() {
+        Some("os-pkgs" | "lang-pkgs") => Some(FindingKind::Vulnerability),
+        Some("config") => Some(FindingKind::Misconfiguration),
+        Some("secret") => Some(FindingKind::Secret),
+        Some("license" | "license-file") => Some(FindingKind::License),
+        _ => None,
+    };
+    let carried = [
+        (r.vulnerabilities.is_some(), FindingKind::Vulnerability),
+        (r.misconfigurations.is_some(), FindingKind::Misconfiguration),
+        (r.secrets.is_some(), FindingKind::Secret),
+        (r.licenses.is_some(), FindingKind::License),
+    ];
+    by_class
+        .into_iter()
+        .chain(carried.into_iter().filter(|(has, _)| *has).map(|(_, k)| k))
+        .collect()
 }
 
 fn finding(
@@ -481,6 +511,8 @@ struct TrivyInfo {
 #[serde(rename_all = "PascalCase")]
 struct TrivyResult {
     target: Option<String>,
+    /// `os-pkgs`, `lang-pkgs`, `config`, `secret`, `license`, `license-file`: what was scanned.
+    class: Option<String>,
     #[serde(rename = "Type")]
     kind: Option<String>,
     vulnerabilities: Option<Vec<Vulnerability>>,

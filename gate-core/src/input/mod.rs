@@ -632,9 +632,11 @@ impl Input {
             let join =
                 |h: std::thread::ScopedJoinHandle<'_, Result<regorus::Value, crate::Error>>| {
                     h.join().unwrap_or_else(|_| {
-                        Err(crate::Error::Usage(
-                            "building input: a thread stopped".into(),
-                        ))
+                        Err(crate::Error::Internal {
+                            kind: crate::error::Internal::ThreadStopped,
+                            during: "building the input document".to_owned(),
+                            message: "a worker thread stopped without a result".to_owned(),
+                        })
                     })
                 };
             (join(t), join(f), s)
@@ -724,14 +726,7 @@ mod tests {
     /// `UPDATE_SCHEMA=1 cargo test -p gate-core input::tests`.
     #[test]
     fn published_schema_is_current() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/input.schema.json");
-        let want = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            fs_err::write(&path, &want).unwrap();
-        }
-        let have = fs_err::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "docs/input.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p gate-core input::tests");
+        crate::published::assert_current("input.schema.json", &json_schema(), "input");
     }
 
     #[test]

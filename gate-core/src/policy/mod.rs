@@ -1,16 +1,19 @@
 //! Policies: load Rego modules (from paths or the embedded standard library), compile them once,
 //! evaluate every package's `deny` / `violation` / `warn` rules against an `input`.
 //!
-//! Rules judge; they never verify. Results come back as [`RawResult`]s, which the report layer
+//! Rules judge; they never verify. Results come back as `RawResult`s, which the report layer
 //! turns into decisions.
 
 mod analysis;
 mod bounded;
-pub mod builtins;
+pub(crate) mod builtins;
 mod compile_error;
+pub(crate) mod data;
 mod embedded;
+#[doc(hidden)] // read by the test that keeps docs/policies current
 pub mod metadata;
 mod result;
+pub(crate) mod settings;
 pub mod testing;
 
 use std::path::{Path, PathBuf};
@@ -19,12 +22,14 @@ use std::time::Duration;
 use regorus::Value;
 use sha2::{Digest, Sha256};
 
-pub use result::{RawResult, RuleLevel};
+pub(crate) use result::RawResult;
+pub use result::RuleLevel;
 
-use crate::{Error, EvidenceError};
+use crate::Error;
 
 /// One Rego module's text and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)] // for the benches
 pub struct PolicyFile {
     /// Path as shown to users (`policies/tests/tests.rego`, or the path given with `-p`).
     pub path: String,
@@ -46,6 +51,7 @@ impl PolicyFile {
 
 /// A set of policy modules.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[doc(hidden)] // for the benches
 pub struct PolicySet {
     /// The modules, in load order.
     pub files: Vec<PolicyFile>,
@@ -91,7 +97,7 @@ impl PolicySet {
 /// The policy files a `-p` argument names: the file itself, or every `*.rego` under a folder,
 /// in name order, symbolic links followed (a loop is an error naming it). A `.rego` entry that is
 /// not a regular file is listed, for reading to refuse.
-pub fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn rego_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
     if !fs_err::metadata(path)?.is_dir() {
         return Ok(vec![path.to_owned()]);
     }
@@ -136,6 +142,7 @@ impl RuleRef {
 
 /// Settings for one evaluation engine.
 #[derive(Debug, Clone)]
+#[doc(hidden)] // for the benches
 pub struct EngineOptions {
     /// What `time.now_ns()` returns.
     pub now_ns: i64,
@@ -165,6 +172,7 @@ impl EngineOptions {
 /// Compiled policies, ready to evaluate inputs. Cloning is cheap (the compiled modules are
 /// shared), so one compiled set can serve many evaluations.
 #[derive(Debug, Clone)]
+#[doc(hidden)] // for the benches
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleRef>,
@@ -261,10 +269,19 @@ impl PolicyEngine {
         &self.rules
     }
 
+    /// Evaluate only the rules `keep` accepts; the others are returned, in rule order.
+    pub(crate) fn retain_rules(&mut self, keep: impl Fn(&RuleRef) -> bool) -> Vec<RuleRef> {
+        let (kept, dropped) = std::mem::take(&mut self.rules)
+            .into_iter()
+            .partition(|r| keep(r));
+        self.rules = kept;
+        dropped
+    }
+
     /// Evaluate every rule against `input`.
     ///
     /// Rules are split by package; each package is one query, so it ingests the input once. One
-    /// thread per core (at most [`MAX_EVAL_THREADS`]), each on its own clone of the compiled
+    /// thread per core (at most `MAX_EVAL_THREADS`), each on its own clone of the compiled
     /// engine, takes the next package until none is left, so packages are judged in parallel and
     /// a slow package does not hold up the others. Results come back in rule order whatever the
     /// timing. The whole evaluation is under the time and memory limits (see `bounded`); an
@@ -412,23 +429,6 @@ fn build_query(indices: &[usize], rules: &[RuleRef]) -> String {
     }
     q.push('}');
     q
-}
-
-/// Parse a data document (`-d FILE`, JSON) into a value.
-pub fn read_data(path: &Path) -> Result<Value, Error> {
-    let bytes = crate::files::read(path, crate::files::Input::Data)?;
-    let wrap = |source: EvidenceError| Error::Data {
-        path: path.to_owned(),
-        problem: source,
-    };
-    let text = crate::source::text::decode(&bytes).map_err(wrap)?;
-    let json = crate::source::json::parse_value(&text).map_err(wrap)?;
-    if !json.is_object() {
-        return Err(wrap(EvidenceError::new(
-            "a data document must be a JSON object",
-        )));
-    }
-    Ok(Value::from(json))
 }
 
 #[cfg(test)]

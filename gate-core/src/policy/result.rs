@@ -10,7 +10,9 @@ use super::RuleRef;
 use crate::Error;
 
 /// Whether a rule denies or warns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     /// Fails the gate.

@@ -110,7 +110,7 @@ impl TestRun {
 
 /// Settings of a test run.
 #[derive(Debug, Clone)]
-pub struct TestOptions {
+pub(crate) struct TestOptions {
     /// Clock and time limit of each evaluation.
     pub engine: EngineOptions,
     /// Data documents merged under `data`.
@@ -132,7 +132,7 @@ struct Found {
 
 /// Find and run the `test_*` rules of `set`. Errors: the modules do not compile, a `# METADATA`
 /// block cannot be read, or no test (after `--run`) was found.
-pub fn run(set: &PolicySet, opts: &TestOptions) -> Result<TestRun, Error> {
+pub(crate) fn run(set: &PolicySet, opts: &TestOptions) -> Result<TestRun, Error> {
     let mut base = PolicyEngine::compile_only(set, opts.data.clone(), &opts.engine)?;
     // `gate check` refuses a policy whose `# METADATA` it cannot read: so does `gate test`.
     for f in &set.files {

@@ -1,37 +1,54 @@
 //! The report: verdict, summary and every decision, as data. Renderers turn it into text.
 //!
 //! The JSON form (schema_version 1) is the canonical output; every other format renders from the
-//! same [`Report`].
+//! same [`Report`], one renderer per file (`json`, `junit`, `sarif`, `github`, `gitlab`,
+//! `markdown`), each a `render(&Report) -> String`. A check that cannot reach a verdict still has
+//! a report ([`Report::from_error`]): verdict `error` and every problem found, so that every
+//! requested output is written.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+mod places;
+pub mod sarif;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::input::EvidenceInfo;
-use crate::policy::metadata::MetaIndex;
-use crate::policy::{RawResult, RuleLevel};
+use crate::policy::metadata::{MetaIndex, Scope};
+use crate::policy::{RawResult, RuleLevel, RuleRef};
 use crate::waiver::{self, WaivedBy, Waiver, WaiverOutcome};
+use crate::Error;
 
 /// Version of the report's JSON shape.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
-/// Pass or fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The version of gate that writes reports (`gate_version` in the JSON report).
+pub const GATE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Pass, fail, or no verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// No unwaived deny (and no warn with `--fail-on warn`).
     Pass,
     /// At least one unwaived deny (or warn with `--fail-on warn`).
     Fail,
+    /// The check could not be evaluated (exit 2): `errors` lists every problem found.
+    Error,
 }
 
 impl Verdict {
-    /// `pass` or `fail`, as the JSON report spells it.
+    /// `pass`, `fail` or `error`, as the JSON report spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pass => "pass",
             Self::Fail => "fail",
+            Self::Error => "error",
         }
     }
 }
@@ -47,7 +64,7 @@ pub enum FailOn {
 }
 
 /// Counts for the one-line summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Summary {
     /// Unwaived denials.
     pub deny: usize,
@@ -60,7 +77,7 @@ pub struct Summary {
 }
 
 /// One decision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ResultEntry {
     /// `deny` or `warn`.
     pub level: RuleLevel,
@@ -78,7 +95,8 @@ pub struct ResultEntry {
     pub title: Option<String>,
     /// What to do about it.
     pub remediation: Option<String>,
-    /// Where in the evidence.
+    /// Where in the evidence: the rule's `evidence` value(s), usually source references
+    /// `{evidence, pointer}` or `{evidence, line, column}`.
     pub evidence: Vec<serde_json::Value>,
     /// For a result of a deny rule with `custom.effective_on`: the day (UTC, `YYYY-MM-DD`) from
     /// which it fails. Before that day the result has level `warn` (a phased rule).
@@ -91,7 +109,7 @@ pub struct ResultEntry {
 }
 
 /// A policy file that took part.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PolicyInfo {
     /// Its path.
     pub path: String,
@@ -99,12 +117,121 @@ pub struct PolicyInfo {
     pub sha256: String,
 }
 
+/// One problem that stopped a check (exit 2): an unreadable or unknown evidence file, a policy
+/// that does not compile, a bad flag…
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Problem {
+    /// The stable error code (`gate::evidence::invalid`; see docs/diagnostics.md).
+    pub code: String,
+    /// The file at fault, when the problem is about one.
+    pub path: Option<String>,
+    /// 1-based line in it, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong (without the file and position).
+    pub message: String,
+}
+
+impl Problem {
+    /// Every problem `err` stands for (each of an [`Error::Multiple`]).
+    pub fn all(err: &Error) -> Vec<Problem> {
+        err.problems()
+            .into_iter()
+            .map(|e| Problem {
+                code: e.code().as_str().to_owned(),
+                path: e.path().map(|p| p.display().to_string()),
+                // A parser's "column 0" (the end of a line) is no position.
+                line: e.line().filter(|&n| n > 0),
+                column: e.column().filter(|&n| n > 0),
+                message: e.message().into_owned(),
+            })
+            .collect()
+    }
+}
+
+/// One check the policies define: a rule's code with its `# METADATA`. Renderers that list
+/// what was checked (JUnit's passing test cases, SARIF's rules) read these; the JSON report does
+/// not carry them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The code its results carry (`tests.failed`), or the rule path when it names none.
+    pub code: String,
+    /// The package (`gate.tests`).
+    pub package: String,
+    /// The rule path (`gate.tests.deny`).
+    pub rule: String,
+    /// Whether the rule denies or warns.
+    pub level: RuleLevel,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `custom.severity`.
+    pub severity: Option<String>,
+    /// `custom.remediation`.
+    pub remediation: Option<String>,
+    /// `custom.url`.
+    pub url: Option<String>,
+    /// The policy file declaring it.
+    pub file: String,
+    /// 1-based line of its rule head, when its `# METADATA` says.
+    pub line: Option<usize>,
+}
+
+/// The checks of `rules`: one per `custom.code` of each rule's `# METADATA` blocks, or one
+/// named by the rule path for a rule whose blocks name no code; sorted by package and code, each
+/// code once.
+pub fn checks(rules: &[RuleRef], meta: &MetaIndex) -> Vec<Check> {
+    let mut out: Vec<Check> = Vec::new();
+    for r in rules {
+        let rule = r.path();
+        let level = if r.name == "warn" {
+            RuleLevel::Warn
+        } else {
+            RuleLevel::Deny
+        };
+        let blocks = meta.rule(&format!("data.{rule}"));
+        let check = |code: String, m: Option<&crate::policy::metadata::RuleMeta>| Check {
+            code,
+            package: r.package.clone(),
+            rule: rule.clone(),
+            level,
+            title: m.and_then(|m| m.title.clone()),
+            description: m.and_then(|m| m.description.clone()),
+            severity: m.and_then(|m| m.severity.clone()),
+            remediation: m.and_then(|m| m.remediation.clone()),
+            url: m.and_then(|m| m.url.clone()),
+            file: m.map_or_else(|| r.file.clone(), |m| m.file.clone()),
+            line: m.map(|m| m.line),
+        };
+        let coded: Vec<_> = blocks.iter().filter(|m| m.code.is_some()).collect();
+        if coded.is_empty() {
+            let doc = blocks
+                .iter()
+                .find(|m| m.scope == Scope::Document)
+                .or_else(|| blocks.first());
+            out.push(check(rule.clone(), doc.copied()));
+        }
+        for m in coded {
+            out.push(check(m.code.clone().unwrap_or_default(), Some(m)));
+        }
+    }
+    out.sort_by(|a, b| (&a.package, &a.code, a.level).cmp(&(&b.package, &b.code, b.level)));
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|c| seen.insert(c.code.clone()));
+    out
+}
+
 /// The whole report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(title = "gate report", deny_unknown_fields)]
 pub struct Report {
     /// [`REPORT_SCHEMA_VERSION`].
     pub schema_version: u32,
-    /// Pass or fail.
+    /// The version of gate that wrote it ([`GATE_VERSION`]).
+    pub gate_version: String,
+    /// Pass, fail, or error (no verdict: see `errors`).
     pub verdict: Verdict,
     /// Counts.
     pub summary: Summary,
@@ -114,12 +241,50 @@ pub struct Report {
     pub waivers: Vec<WaiverOutcome>,
     /// Evidence read.
     pub evidence: Vec<EvidenceInfo>,
+    /// The evidence kinds (`tests`, `sbom`, `vulnerabilities`, …) no file given covered: the
+    /// policies about them judged nothing, so a pass says nothing about them.
+    pub absent_evidence: Vec<String>,
     /// Policies evaluated.
     pub policies: Vec<PolicyInfo>,
     /// Non-fatal notes.
     pub diagnostics: Vec<Diagnostic>,
+    /// Present only when the verdict is `error`: every problem that stopped the check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("minItems" = 1))]
+    pub errors: Vec<Problem>,
     /// The evaluation time, RFC 3339.
     pub now: String,
+    /// The checks the policies define (not in the JSON report).
+    #[serde(skip)]
+    pub checks: Vec<Check>,
+    /// What fails the verdict (not in the JSON report).
+    #[serde(skip)]
+    pub fail_on: FailOn,
+    /// The `gate.toml` read, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    /// The `gate.toml` profile in force, when one was chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The rule selection (`--namespace`, `--skip`) and what it left out, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
+}
+
+/// A rule selection and what it left out, so that a skip is on the record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Selection {
+    /// `--namespace` globs: only packages matching one were evaluated (empty: every package).
+    pub namespaces: Vec<String>,
+    /// `--skip` globs, matched against packages and result codes.
+    pub skip: Vec<String>,
+    /// Rules not evaluated (`gate.licenses.deny`): outside every namespace, or their package
+    /// skipped.
+    pub rules_skipped: Vec<String>,
+    /// Codes skipped, each with the number of results left out of this report: the codes the
+    /// evaluated rules declare that match a skip glob (0 when none fired), and those of any
+    /// result that matched one.
+    pub codes_skipped: std::collections::BTreeMap<String, usize>,
 }
 
 impl Report {
@@ -129,6 +294,97 @@ impl Report {
             .iter()
             .filter(|r| r.level == RuleLevel::Deny && r.waived_by.is_none())
     }
+
+    /// Whether a result counts against the verdict: an unwaived denial, or an unwaived warning
+    /// under `--fail-on warn`.
+    pub fn fails(&self, r: &ResultEntry) -> bool {
+        r.waived_by.is_none() && (r.level == RuleLevel::Deny || self.fail_on == FailOn::Warn)
+    }
+
+    /// The report of a check that could not be evaluated: verdict `error`, every problem `err`
+    /// stands for, nothing judged.
+    pub fn from_error(err: &Error, now: chrono::DateTime<chrono::Utc>) -> Report {
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            gate_version: GATE_VERSION.to_owned(),
+            verdict: Verdict::Error,
+            summary: Summary::default(),
+            results: Vec::new(),
+            waivers: Vec::new(),
+            evidence: Vec::new(),
+            policies: Vec::new(),
+            diagnostics: Vec::new(),
+            errors: Problem::all(err),
+            now: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            checks: Vec::new(),
+            fail_on: FailOn::default(),
+            absent_evidence: Vec::new(),
+            config: None,
+            profile: None,
+            selection: None,
+        }
+    }
+}
+
+/// The one-line summary: `gate: FAIL: 1 denied, 8 warnings, 0 waived (18 rules over 3 evidence
+/// files)`, or for a check that could not be evaluated `gate: ERROR: 2 problems, no verdict`.
+pub fn summary_line(report: &Report) -> String {
+    let counted =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let s = &report.summary;
+    match report.verdict {
+        Verdict::Error => format!(
+            "gate: ERROR: {}, no verdict",
+            counted(report.errors.len(), "problem", "problems")
+        ),
+        v => format!(
+            "gate: {}: {} denied, {}, {} waived ({} over {})",
+            v.as_str().to_ascii_uppercase(),
+            s.deny,
+            counted(s.warn, "warning", "warnings"),
+            s.waived,
+            counted(s.rules_evaluated, "rule", "rules"),
+            counted(report.evidence.len(), "evidence file", "evidence files"),
+        ),
+    }
+}
+
+/// `deny` or `warn`, as the JSON report spells a level.
+pub(crate) fn level_name(level: RuleLevel) -> &'static str {
+    match level {
+        RuleLevel::Deny => "deny",
+        RuleLevel::Warn => "warn",
+    }
+}
+
+/// The package of a rule path: `gate.tests` for `gate.tests.deny`.
+pub(crate) fn package_of(rule: &str) -> &str {
+    rule.rsplit_once('.').map_or(rule, |(p, _)| p)
+}
+
+/// The JSON Schema of the report (draft 2020-12), as shipped in docs/report.schema.json.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Report).to_value();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            "https://gate.invalid/schemas/report-v1.json".into(),
+        );
+        // `errors` is there exactly when there is no verdict.
+        if let Some(serde_json::Value::Array(required)) = obj.get_mut("required") {
+            required.retain(|f| f != "errors");
+        }
+        obj.insert(
+            "if".into(),
+            serde_json::json!({"properties": {"verdict": {"const": "error"}}}),
+        );
+        obj.insert("then".into(), serde_json::json!({"required": ["errors"]}));
+        obj.insert(
+            "else".into(),
+            serde_json::json!({"not": {"required": ["errors"]}}),
+        );
+    }
+    schema
 }
 
 /// Turn raw rule results into sorted, de-duplicated decisions (no rule metadata).
@@ -245,6 +501,59 @@ pub fn verdict(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// docs/report.schema.json is generated from these types; regenerate with
+    /// `UPDATE_SCHEMA=1 cargo test -p gate-core report::tests`. Real reports (failing with
+    /// waivers and notes, passing, error) are valid against it, and their JSON has no field the
+    /// schema does not describe.
+    #[test]
+    fn published_schema_is_current_and_real_reports_are_valid() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let have = crate::published::assert_current("report.schema.json", &json_schema(), "report");
+        let schema: serde_json::Value = serde_json::from_str(&have).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let now = crate::parse_now("2026-11-28T12:00:00Z").unwrap();
+        let demo = crate::EvidenceSource::Path(root.join("fixtures/demo"));
+        let waivers = "[[waiver]]\nid = \"W-1\"\ncode = \"tests.failed\"\nsubject = \"*\"\n\
+                       owner = \"o@example.com\"\nreason = \"r\"\nexpires = 2027-01-01\n\n\
+                       [[waiver]]\nid = \"W-2\"\ncode = \"nothing\"\nsubject = \"*\"\n\
+                       owner = \"o\"\nreason = \"r\"\nexpires = 2027-01-01\n";
+        let dir = tempfile::tempdir().unwrap();
+        let wpath = dir.path().join("w.toml");
+        fs_err::write(&wpath, waivers).unwrap();
+        let gate = crate::Gate::builder().now(now).build().unwrap();
+        let failing = gate.check(std::slice::from_ref(&demo)).unwrap();
+        let waived = crate::Gate::builder()
+            .now(now)
+            .waivers(&wpath)
+            .build()
+            .unwrap()
+            .check(std::slice::from_ref(&demo))
+            .unwrap();
+        assert_eq!((waived.verdict, waived.summary.waived), (Verdict::Pass, 1));
+        let err = gate
+            .check(&[crate::EvidenceSource::bytes("bad.json", "{")])
+            .unwrap_err();
+        let error = Report::from_error(&err, now);
+        for report in [&failing, &waived, &error] {
+            let value = serde_json::to_value(report).unwrap();
+            let problems: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(problems.is_empty(), "{:?}: {problems:#?}", report.verdict);
+        }
+        // The schema tells an error report (with `errors`) from a verdict (without).
+        let mut broken = serde_json::to_value(&error).unwrap();
+        broken["verdict"] = "fail".into();
+        assert!(!validator.is_valid(&broken));
+        let mut broken = serde_json::to_value(&failing).unwrap();
+        broken["verdict"] = "error".into();
+        assert!(!validator.is_valid(&broken));
+        broken["verdict"] = "fail".into();
+        broken["extra"] = 1.into();
+        assert!(!validator.is_valid(&broken));
+    }
 
     fn raw(level: RuleLevel, code: &str, subject: &str) -> RawResult {
         RawResult {

@@ -5,9 +5,9 @@
 //! It knows nothing of evidence kinds, the `input` model, policies or verification, and imports
 //! nothing from gate-core but the error type its helpers return.
 
-pub mod json;
+pub(crate) mod json;
 pub mod locate;
 pub mod text;
 pub(crate) mod toml;
-pub mod xml;
-pub mod yaml;
+pub(crate) mod xml;
+pub(crate) mod yaml;

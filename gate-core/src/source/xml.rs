@@ -199,11 +199,6 @@ impl<'a> SafeReader<'a> {
         self.lines.at(self.offset)
     }
 
-    /// 1-based line and column of a byte offset (cheap for offsets at or after the last asked).
-    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
-        self.lines.at(offset)
-    }
-
     /// An error at a byte offset of the document.
     pub fn error_at(&mut self, offset: usize, message: impl Into<String>) -> EvidenceError {
         let (line, column) = self.lines.at(offset);

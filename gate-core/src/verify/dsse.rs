@@ -104,8 +104,9 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Standard base64 of bytes.
-pub fn encode_b64(bytes: &[u8]) -> String {
+/// Standard base64 of bytes (tests build keyed signatures with it).
+#[cfg(test)]
+pub(crate) fn encode_b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 

@@ -6,20 +6,24 @@
 //! connection: the trusted root is embedded or read from a file, and every log proof is checked
 //! from the bundle's own contents.
 
-pub mod bundle;
-pub mod certificate;
-pub mod dsse;
-pub mod evidence;
-pub mod intoto;
-pub mod rekor;
-pub mod sct;
-pub mod timestamp;
-pub mod trust_root;
+pub(crate) mod bundle;
+pub(crate) mod certificate;
+pub(crate) mod dsse;
+pub(crate) mod evidence;
+pub(crate) mod intoto;
+pub(crate) mod rekor;
+pub(crate) mod sct;
+pub(crate) mod timestamp;
+pub(crate) mod trust_root;
 
 use std::sync::Arc;
 
 pub use crate::input::{TlogInfo, Verification};
+pub use bundle::verify_bundle;
 pub use certificate::PublicKey;
+#[doc(hidden)] // for the fuzz regression tests
+pub use evidence::{verify_all, SignedItem};
+pub use evidence::{verify_file, Settings};
 pub use trust_root::TrustedRoot;
 
 /// An expected identity or issuer: an exact string or a regular expression (unanchored, as
@@ -129,7 +133,7 @@ impl Expectations {
 /// a statement about the artifact being released (the bundle's own digest or an attestation's own
 /// subject would let any validly signed bundle vouch for any release). `claimed` is what the
 /// signature itself says it covers.
-pub fn unbound(claimed: Option<&str>) -> String {
+pub(crate) fn unbound(claimed: Option<&str>) -> String {
     let claim = claimed.map_or_else(String::new, |c| format!(" (it claims to cover {c})"));
     format!(
         "the signature checks out, but no artifact or digest was given to bind it to{claim}: pass \
