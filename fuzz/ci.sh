@@ -5,6 +5,7 @@
 #
 #   fuzz/ci.sh              every target, FUZZ_SECONDS (default 10) each
 #   fuzz/ci.sh junit tap    just those
+#   fuzz/ci.sh --build-only build the targets, run none
 #
 # Needs only the stable toolchain: cargo-fuzz's nightly flags are allowed with RUSTC_BOOTSTRAP=1.
 # Builds into fuzz/target; corpora go to fuzz/corpus (seeded by fuzz/seed.sh when empty), crash
@@ -14,6 +15,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 seconds=${FUZZ_SECONDS:-10}
+build_only=
+if [ "${1:-}" = --build-only ]; then
+  build_only=1
+  shift
+fi
 # shellcheck source=options.sh
 . ./options.sh
 export RUSTC_BOOTSTRAP=1
@@ -34,6 +40,9 @@ start=$(date +%s)
 flags=(--dev -a -s none)
 CARGO_PROFILE_DEV_DEBUG=0 cargo fuzz build "${flags[@]}"
 echo "fuzz/ci.sh: built in $(($(date +%s) - start)) s"
+if [ -n "$build_only" ]; then
+  exit 0
+fi
 
 if [ ! -d corpus ] || [ -z "$(ls -A corpus 2>/dev/null)" ]; then
   ./seed.sh
