@@ -289,7 +289,9 @@ impl GateBuilder {
         let set = self.policy_set_with(config.as_ref(), false)?;
         let docs = self.data_docs(config.as_ref())?;
         let meta = MetaIndex::parse(set.files.iter().map(|f| (f.path.as_str(), f.text.as_str())))?;
-        let declared = Declarations::from_meta(&meta)?;
+        let declared = Declarations::from_meta(&meta, |file| {
+            set.files.iter().any(|f| f.path == file && f.is_embedded())
+        })?;
         for d in &docs {
             declared.check_data(d)?;
         }
@@ -637,6 +639,11 @@ pub struct Gate {
     profile: Option<String>,
 }
 
+/// At most this many test cases, findings, components and dependencies together make a small
+/// input: evaluated on the calling check's one evaluation thread as one query, and freed in
+/// place (`PolicyEngine::evaluate_small`). A few thousand facts evaluate in milliseconds.
+const SMALL_INPUT_FACTS: usize = 2_000;
+
 impl Gate {
     /// Start building a gate.
     pub fn builder() -> GateBuilder {
@@ -666,11 +673,20 @@ impl Gate {
         // the same bytes (`input.evidence` keeps argument order for policies).
         let mut evidence_info = input.evidence.clone();
         evidence_info.sort_by(|a, b| a.id.cmp(&b.id));
+        let small = input.tests.cases.len()
+            + input.findings.len()
+            + input.sbom.components.len()
+            + input.sbom.dependencies.len()
+            <= SMALL_INPUT_FACTS;
         let value = input.into_value()?;
         let mut engine = self.engine.clone();
         engine.set_now_ns(now_ns(now));
-        let raw = engine.evaluate(value)?;
-        if self.free_in_background {
+        let raw = if small {
+            engine.evaluate_small(value)?
+        } else {
+            engine.evaluate(value)?
+        };
+        if self.free_in_background && !small {
             std::thread::spawn(move || drop(engine));
         } else {
             drop(engine);

@@ -47,6 +47,14 @@ impl PolicyFile {
     pub fn is_test(&self) -> bool {
         self.path.ends_with("_test.rego")
     }
+
+    /// Whether this is a module of the embedded standard library, unchanged (same path, same
+    /// text).
+    pub fn is_embedded(&self) -> bool {
+        embedded::FILES
+            .iter()
+            .any(|(path, text)| *path == self.path && *text == self.text)
+    }
 }
 
 /// A set of policy modules.
@@ -287,14 +295,42 @@ impl PolicyEngine {
     /// timing. The whole evaluation is under the time and memory limits (see `bounded`); an
     /// error names the package's rules.
     pub fn evaluate(&mut self, input: Value) -> Result<Vec<RawResult>, Error> {
+        self.evaluate_as(input, false)
+    }
+
+    /// Evaluate every rule against a small `input` (a few thousand facts at most).
+    ///
+    /// When the modules are the embedded standard library, unchanged, every rule is one query
+    /// on one thread: for a small input, a query per package and a thread per core cost more
+    /// than the evaluation. The results are the same; an evaluation error is evaluated again
+    /// package by package, so that it names the package's rules as `evaluate` does. Other
+    /// modules are evaluated as `evaluate` does: one query per package also bounds the time
+    /// and memory of each and names the rules a runaway user rule stopped in.
+    pub fn evaluate_small(&mut self, input: Value) -> Result<Vec<RawResult>, Error> {
+        let trusted = self.files.iter().all(PolicyFile::is_embedded);
+        if !trusted {
+            return self.evaluate_as(input, false);
+        }
+        match self.evaluate_as(input.clone(), true) {
+            Err(Error::PolicyEval { .. } | Error::PolicyEvalAt(_)) => {
+                self.evaluate_as(input, false)
+            }
+            other => other,
+        }
+    }
+
+    fn evaluate_as(&mut self, input: Value, one_query: bool) -> Result<Vec<RawResult>, Error> {
         // One group per package rather than a fixed split: package costs differ widely and are
         // unknown beforehand, so threads taking the next package balance them. Threads are
         // bounded by the cores: each more one costs memory (its stack and its allocator pages)
         // and gains no time.
-        let threads = self
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let groups = group_by_package(&self.rules, usize::MAX);
+        let threads = if one_query {
+            1
+        } else {
+            self.threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        };
+        let groups = group_by_package(&self.rules, if one_query { 1 } else { usize::MAX });
         // The clones share the input with `self.engine`, which keeps the last reference: the
         // value is freed with this engine (off the critical path), not when a thread ends.
         self.engine.set_input(input);
@@ -405,7 +441,11 @@ fn base_engine(
             .add_policy(f.path.clone(), f.text.clone())
             .map_err(|e| compile_error::compile_error(&set.files, e))?;
     }
-    analysis::check(engine.get_modules(), &set.files, builtins::EXTENSIONS)?;
+    // The embedded library, unchanged, passes these checks (a test runs them on it): a small
+    // gate need not pay for them on every run.
+    if !set.files.iter().all(PolicyFile::is_embedded) {
+        analysis::check(engine.get_modules(), &set.files, builtins::EXTENSIONS)?;
+    }
     for d in data {
         engine
             .add_data(d)
@@ -527,5 +567,54 @@ mod tests {
             r[0].evidence,
             vec![serde_json::json!({"evidence": "a.xml", "line": 3})]
         );
+    }
+
+    /// The embedded library passes the checks `base_engine` skips for it.
+    #[test]
+    fn the_embedded_library_passes_the_module_checks() {
+        let set = PolicySet::embedded(false);
+        assert!(set.files.iter().all(PolicyFile::is_embedded));
+        let mut engine = regorus::Engine::new();
+        for f in &set.files {
+            engine.add_policy(f.path.clone(), f.text.clone()).unwrap();
+        }
+        analysis::check(engine.get_modules(), &set.files, builtins::EXTENSIONS).unwrap();
+        // A changed module is not the library's.
+        let mut changed = set.files[0].clone();
+        changed.text.push('\n');
+        assert!(!changed.is_embedded());
+    }
+
+    /// One query on one thread gives what a query per package gives, result for result.
+    #[test]
+    fn a_small_input_gets_the_same_results_in_one_query() {
+        let opts = EngineOptions {
+            now_ns: 1_700_000_000_000_000_000,
+            timeout: Duration::from_secs(10),
+            max_memory: DEFAULT_MAX_MEMORY,
+        };
+        let mut engine = PolicyEngine::new(&PolicySet::embedded(false), Vec::new(), &opts).unwrap();
+        // The `input` of each demo file, as snapshotted by the CLI's fixture test.
+        let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../gate-cli/tests/snapshots/fixtures");
+        let mut checked = 0;
+        for name in [
+            "demo__pytest-junit.xml.snap",
+            "demo__bandit.sarif.snap",
+            "demo__sbom.cdx.json.snap",
+        ] {
+            let text = fs_err::read_to_string(snapshots.join(name)).unwrap();
+            let json = text.splitn(3, "---\n").nth(2).unwrap();
+            let input = Value::from_json_str(json).unwrap();
+            let per_package = engine.evaluate(input.clone()).unwrap();
+            let one_query = engine.evaluate_small(input).unwrap();
+            assert_eq!(
+                format!("{per_package:?}"),
+                format!("{one_query:?}"),
+                "{name}"
+            );
+            checked += per_package.len();
+        }
+        assert!(checked > 5, "the demo gives results: {checked}");
     }
 }

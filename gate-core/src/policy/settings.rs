@@ -12,6 +12,7 @@
 //! is not checked.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -31,13 +32,28 @@ const BUILTIN_PARAMS: &[(&str, &str)] = &[
     ),
 ];
 
-/// One declared setting (or parameter): its schema, compiled, and who declared it.
+/// One declared setting (or parameter): its schema, compiled when first needed, and who
+/// declared it.
 #[derive(Debug)]
 struct Declared {
     schema: Value,
-    validator: jsonschema::Validator,
+    /// Compiled on first use: most checks give no settings, and compiling a schema also
+    /// validates it against the JSON Schema meta-schema, whose own validator is the largest part
+    /// of a small gate's start-up. Schemas of user policies are compiled when declared (a bad
+    /// one is a METADATA error at load); those of the standard library and gate's own are known
+    /// good (a test compiles every one).
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
     /// `file:line` of the declaring METADATA block (or `gate` for a built-in parameter).
     by: String,
+}
+
+impl Declared {
+    fn validator(&self) -> Result<&jsonschema::Validator, String> {
+        self.validator
+            .get_or_init(|| jsonschema::validator_for(&self.schema).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| format!("the schema declared at {} is not valid: {e}", self.by))
+    }
 }
 
 /// The settings every loaded package declares: by settings name (`vulnerabilities`,
@@ -58,23 +74,30 @@ fn settings_name(package_path: &str) -> String {
 impl Declarations {
     /// Collect the declarations of every package-scope METADATA block. A declaration that is
     /// not a mapping of names to JSON Schemas is a METADATA error naming the block.
-    pub(crate) fn from_meta(meta: &MetaIndex) -> Result<Self, Error> {
+    ///
+    /// `trusted` says which files' schemas are known good (the embedded standard library): they
+    /// are compiled only when a value is checked against them.
+    pub(crate) fn from_meta(
+        meta: &MetaIndex,
+        trusted: impl Fn(&str) -> bool,
+    ) -> Result<Self, Error> {
         let mut out = Declarations::default();
         for (name, text) in BUILTIN_PARAMS {
             let schema = serde_json::json!({"type": "string", "description": text});
             out.params
                 .entry((*name).to_owned())
                 .or_default()
-                .push(compile(&schema, "gate", None)?);
+                .push(declare(&schema, "gate", None)?);
         }
         for m in &meta.all {
             if !matches!(m.scope, Scope::Package | Scope::Subpackages) {
                 continue;
             }
+            let check = (!trusted(&m.file)).then_some(m);
             if let Some(decl) = m.custom.get("settings") {
                 let name = settings_name(&m.path);
                 for (key, schema) in mapping(m, "settings", decl)? {
-                    let d = compile(schema, &format!("{}:{}", m.file, m.line), Some(m))?;
+                    let d = declare(schema, &format!("{}:{}", m.file, m.line), check)?;
                     let keys = out.settings.entry(name.clone()).or_default();
                     if let Some(prev) = keys.get(key) {
                         if prev.schema != d.schema {
@@ -93,7 +116,7 @@ impl Declarations {
             }
             if let Some(decl) = m.custom.get("params") {
                 for (key, schema) in mapping(m, "params", decl)? {
-                    let d = compile(schema, &format!("{}:{}", m.file, m.line), Some(m))?;
+                    let d = declare(schema, &format!("{}:{}", m.file, m.line), check)?;
                     out.params.entry(key.clone()).or_default().push(d);
                 }
             }
@@ -189,7 +212,8 @@ impl Declarations {
                     ),
                 ));
             };
-            if let Err(e) = d.validator.validate(v) {
+            let validator = d.validator().map_err(|e| doc.error(&at, e))?;
+            if let Err(e) = validator.validate(v) {
                 let inner = e.instance_path().to_string();
                 return Err(doc.error(
                     &format!("{at}{inner}"),
@@ -214,7 +238,7 @@ impl Declarations {
             };
             let v = Value::String(value.clone());
             for d in decls {
-                if let Err(e) = d.validator.validate(&v) {
+                if let Err(e) = d.validator()?.validate(&v) {
                     return Err(format!("parameter `{key}`: {e} (declared at {})", d.by));
                 }
             }
@@ -241,14 +265,21 @@ fn mapping<'a>(
     Ok(map)
 }
 
-fn compile(schema: &Value, by: &str, m: Option<&RuleMeta>) -> Result<Declared, Error> {
-    let validator = jsonschema::validator_for(schema).map_err(|e| {
-        let message = format!("METADATA declares a setting whose schema is not valid: {e}");
-        match m {
-            Some(m) => meta_error(m, message),
-            None => Error::Usage(message),
+/// A declaration; with `check`, its schema is compiled now and a bad one is a METADATA error
+/// naming that block.
+fn declare(schema: &Value, by: &str, check: Option<&RuleMeta>) -> Result<Declared, Error> {
+    let validator = match check {
+        Some(m) => {
+            let compiled = jsonschema::validator_for(schema).map_err(|e| {
+                meta_error(
+                    m,
+                    format!("METADATA declares a setting whose schema is not valid: {e}"),
+                )
+            })?;
+            OnceLock::from(Ok(compiled))
         }
-    })?;
+        None => OnceLock::new(),
+    };
     Ok(Declared {
         schema: schema.clone(),
         validator,
@@ -297,7 +328,15 @@ mod tests {
     use super::*;
     use crate::policy::data::Origin;
 
+    /// The standard library's declarations, every schema compiled now (not trusted): so every
+    /// test using this proves that each schema the library declares is a valid JSON Schema,
+    /// which is what lets `gate` compile them only when used.
     fn declarations() -> Declarations {
+        library_declarations(|_| false)
+    }
+
+    /// The standard library's declarations, with `trusted` as `Declarations::from_meta` takes it.
+    fn library_declarations(trusted: impl Fn(&str) -> bool) -> Declarations {
         let files = super::super::PolicySet::embedded(false);
         let meta = MetaIndex::parse(
             files
@@ -306,7 +345,7 @@ mod tests {
                 .map(|f| (f.path.as_str(), f.text.as_str())),
         )
         .unwrap();
-        Declarations::from_meta(&meta).unwrap()
+        Declarations::from_meta(&meta, trusted).unwrap()
     }
 
     fn doc(value: Value) -> DataDoc {
@@ -385,7 +424,7 @@ mod tests {
                     #   params:\n#     env: {enum: [dev, prod]}\npackage acme.deps\n\n\
                     deny contains \"x\" if { count(input.sbom.components) > data.gate.config.acme.deps.max }\n";
         let meta = MetaIndex::parse([("p.rego", rego)]).unwrap();
-        let d = Declarations::from_meta(&meta).unwrap();
+        let d = Declarations::from_meta(&meta, |_| false).unwrap();
         assert_eq!(d.names(), vec!["acme.deps"]);
         let ok = serde_json::json!({"gate": {"config": {"acme": {"deps": {"max": 3}}}}});
         d.check_data(&doc(ok)).unwrap();
@@ -418,9 +457,39 @@ mod tests {
                 "# METADATA\n# custom:\n{custom}package p\n\ndeny contains \"x\" if false\n"
             );
             let meta = MetaIndex::parse([("p.rego", rego.as_str())]).unwrap();
-            let e = Declarations::from_meta(&meta).unwrap_err();
+            let e = Declarations::from_meta(&meta, |_| false).unwrap_err();
             assert!(matches!(e, Error::PolicyMetadata { .. }), "{e}");
             assert!(e.to_string().starts_with("p.rego:"), "{e}");
         }
+    }
+
+    /// A trusted file's schemas are compiled when a value is first checked against them: the
+    /// same answers as compiled at load, and a schema that is bad after all is an error there,
+    /// never a pass.
+    #[test]
+    fn trusted_schemas_compile_when_first_used() {
+        let lazy = library_declarations(|_| true);
+        let eager = declarations();
+        for value in [
+            serde_json::json!({"gate": {"config": {"approvals": {"min": 2}}}}),
+            serde_json::json!({"gate": {"config": {"approvals": {"min": "two"}}}}),
+        ] {
+            let a = lazy
+                .check_data(&doc(value.clone()))
+                .map_err(|e| e.to_string());
+            let b = eager.check_data(&doc(value)).map_err(|e| e.to_string());
+            assert_eq!(a, b);
+        }
+
+        let rego = "# METADATA\n# custom:\n#   settings:\n#     max: {type: integr}\n\
+                    package p\n\ndeny contains \"x\" if false\n";
+        let meta = MetaIndex::parse([("p.rego", rego)]).unwrap();
+        let d = Declarations::from_meta(&meta, |_| true).unwrap();
+        let value = serde_json::json!({"gate": {"config": {"p": {"max": 3}}}});
+        let e = d.check_data(&doc(value)).unwrap_err().to_string();
+        assert!(
+            e.contains("the schema declared at p.rego:5 is not valid"),
+            "{e}"
+        );
     }
 }
