@@ -950,28 +950,7 @@ mod tests {
         fs_err::write(&path, &text).unwrap();
         let file = path.to_str().unwrap();
         let lines = [19_990, 3, 10_000, 1, 20_000];
-        let report = Report {
-            schema_version: 1,
-            gate_version: gate_core::report::GATE_VERSION.into(),
-            verdict: Verdict::Fail,
-            summary: Summary {
-                deny: lines.len(),
-                ..Summary::default()
-            },
-            results: lines.iter().map(|&l| result(file, l)).collect(),
-            waivers: vec![],
-            evidence: vec![],
-            policies: vec![],
-            diagnostics: vec![],
-            errors: vec![],
-            now: "2026-11-28T12:00:00Z".into(),
-            absent_evidence: vec![],
-            config: None,
-            profile: None,
-            selection: None,
-            checks: vec![],
-            fail_on: gate_core::FailOn::Deny,
-        };
+        let report = report_of(lines.iter().map(|&l| result(file, l)).collect());
         let mut sources = Sources::default();
         let out = render_with(&report, false, Detail::Full, &mut sources);
         assert_eq!(sources.indexed, 1, "the file is read and indexed once");
