@@ -3,8 +3,8 @@
 //!
 //! Every format implements [`Format`] in its own file and is listed once in
 //! `FORMATS`, in detection priority order. Detection walks that list with one
-//! [`Probe`] of the document (computed once: the top-level keys of JSON, the root element of XML,
-//! the text otherwise) and takes the first format that claims it. `docs/adding-a-format.md` has
+//! [`Probe`] of the document (computed once: the top-level keys of JSON, the root element of XML
+//! with its attribute names, the text otherwise) and takes the first format that claims it. `docs/adding-a-format.md` has
 //! the steps to add one.
 
 use super::{Kind, Parsed};
