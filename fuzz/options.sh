@@ -10,6 +10,7 @@ fuzz_options() {
     waivers | gate_toml) max_len=8192 dict=toml ;;
     gate_approvals) max_len=16384 dict=yaml ;;
     junit | cyclonedx_xml) max_len=131072 dict=xml ;;
+    coverage) max_len=131072 dict=coverage ;;
     evidence) max_len=131072 dict=evidence ;;
     *) max_len=131072 dict=json ;;
   esac

@@ -14,7 +14,7 @@ out=${FUZZ_CORPUS:-$here/corpus}
 max_bytes=$((1024 * 1024))
 
 targets=(junit tap sarif grype trivy osv npm_audit cyclonedx_json cyclonedx_xml spdx github gitlab
-  gate_approvals sigstore_bundle dsse in_toto waivers gate_toml evidence)
+  gate_approvals sigstore_bundle dsse in_toto coverage waivers gate_toml evidence)
 for t in "${targets[@]}"; do mkdir -p "$out/$t"; done
 
 # add TARGET FILE: copy FILE into TARGET's corpus (and into the any-kind `evidence` corpus when
@@ -48,6 +48,7 @@ content_rules=(
   'sigstore_bundle "verificationMaterial"\|"attestations"'
   'dsse "payloadType"'
   'in_toto "predicateType"'
+  'coverage <coverage\|<report name\|"total":'
 )
 
 # Fenced code blocks of docs/ that are whole files of a kind gate reads (```toml, ```yaml, ```json).
@@ -95,6 +96,7 @@ for rule in "${content_rules[@]}"; do
   grep_into "${rule%% *}" "${rule#* }" "${data[@]}"
 done
 each_file -iname '*.tap' -- add tap
+each_file \( -iname '*.info' -o -iname '*.lcov' -o -iname '*.coverprofile' -o -iname 'coverage.out' \) -- add coverage
 each_file -ipath '*/osv/*.json' -- add osv
 grep_into gate_approvals '^gate-approvals:' '*.yaml' '*.yml'
 grep_into waivers '^\[\[waiver\]\]' '*.toml'

@@ -150,7 +150,7 @@ fn quiet_and_verbose() {
     assert_eq!(quiet.status.code(), Some(1));
     assert_eq!(
         common::stdout(&quiet),
-        "gate: FAIL: 1 denied, 8 warnings, 0 waived (18 rules over 3 evidence files)\n"
+        "gate: FAIL: 1 denied, 8 warnings, 0 waived (19 rules over 3 evidence files)\n"
     );
     let verbose = common::stdout(&demo(&[], &["--verbose"], &[]));
     assert_eq!(
@@ -191,7 +191,7 @@ fn a_large_sboms_warnings_fit_on_a_screen() {
     );
     assert!(text.contains("  … and 62 more (`--verbose` shows every one, `-f json` too)\n"));
     assert!(text.ends_with(
-        "\ngate: PASS: 0 denied, 78 warnings, 0 waived (18 rules over 1 evidence file)\n"
+        "\ngate: PASS: 0 denied, 78 warnings, 0 waived (19 rules over 1 evidence file)\n"
     ));
     let verbose = common::stdout(&common::gate(&["check", sbom, "--now", common::NOW, "-v"]));
     assert_eq!(verbose.matches("  ⚠ component").count(), 78);

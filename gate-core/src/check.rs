@@ -63,6 +63,7 @@ fn build_input(
     };
     let mut licenses = crate::license::Normaliser::default();
     let mut changes = Vec::new();
+    let mut coverage = Vec::new();
     // Each file's lists are moved, not copied, into the input (the first file's as they are):
     // copying 10,000 components or 20,000 test cases would hold both copies at once.
     for ev in &mut collected.evidence {
@@ -72,6 +73,7 @@ fn build_input(
         input.evidence.push(ev.info.clone());
         append(&mut input.approvals, facts.approvals);
         changes.extend(facts.change);
+        coverage.extend(facts.coverage);
         input.scans.extend(facts.scan_report);
         if let Some(report) = facts.test_report {
             input.tests.summary.merge(&report.summary);
@@ -97,7 +99,25 @@ fn build_input(
         f.subject = f.derive_subject();
     }
     crate::input::approval::settle(&mut input, changes, params)?;
+    let (merged, not_merged) = crate::input::coverage::merge(coverage);
+    input.coverage = merged;
+    collected
+        .diagnostics
+        .extend(not_merged.into_iter().map(not_merged_note));
     Ok(input)
+}
+
+/// The note for a file two coverage reports measure that could not be united.
+fn not_merged_note(n: crate::input::coverage::NotMerged) -> crate::diagnostic::Diagnostic {
+    crate::diagnostic::Diagnostic {
+        code: crate::diagnostic::Code::CoverageNotMerged,
+        path: Some(n.second.clone()),
+        line: None,
+        message: format!(
+            "`{}` is also in coverage report `{}`, but {}: both are counted",
+            n.path, n.first, n.reason
+        ),
+    }
 }
 
 /// `more` at the end of `into`; moved as a whole when `into` is still empty.

@@ -30,8 +30,9 @@ pub enum Code {
     /// (`tests.hidden-failures`).
     JunitCountMismatch,
     /// a file found while walking a folder is not evidence of a known kind, or not a
-    /// `.json`/`.xml`/`.sarif`/`.tap`/`.yaml`/`.yml` file, or a file or folder is hidden (its
-    /// name starts with `.`); it was skipped.
+    /// `.json`/`.xml`/`.sarif`/`.tap`/`.yaml`/`.yml`/`.sigstore`/`.info`/`.lcov`/`.coverprofile`
+    /// file nor a Go `coverage.out`, or a file or folder is hidden (its name starts with `.`);
+    /// it was skipped.
     SkippedUnknownFile,
     /// an expected value was missing (a CycloneDX component without a name, a Grype or Trivy
     /// entry without a vulnerability id, a GitHub review whose user was deleted, JUnit `time`
@@ -56,6 +57,11 @@ pub enum Code {
     /// a `--skip` pattern matched no policy package, no code an evaluated rule declares and no
     /// result: it skipped nothing, which may be a typo.
     SkipUnmatched,
+    /// two coverage reports measure a file of the same path but could not be united (they
+    /// measure different lines, so they may be different files, or one gives figures only):
+    /// both are counted, as two entries of `input.coverage.files`. See
+    /// [coverage](evidence/coverage.md#several-reports).
+    CoverageNotMerged,
 }
 
 impl Code {

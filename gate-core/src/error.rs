@@ -71,7 +71,7 @@ pub enum ErrorCode {
     #[strum(
         serialize = "gate::evidence::unknown_kind",
         props(
-            help = "gate reads JUnit XML, TAP, SARIF 2.1.0, Grype, Trivy, OSV-Scanner and npm audit JSON, CycloneDX JSON and XML, SPDX 2.x JSON, Sigstore bundles, DSSE envelopes, in-toto statements and approvals (GitHub, GitLab, gate-approvals); see docs/evidence.md"
+            help = "gate reads JUnit XML, TAP, SARIF 2.1.0, Grype, Trivy, OSV-Scanner and npm audit JSON, CycloneDX JSON and XML, SPDX 2.x JSON, Sigstore bundles, DSSE envelopes, in-toto statements, approvals (GitHub, GitLab, gate-approvals) and coverage reports (Cobertura, LCOV, JaCoCo, Go coverprofile, istanbul summary); see docs/evidence.md"
         )
     )]
     EvidenceUnknownKind,

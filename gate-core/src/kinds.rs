@@ -56,6 +56,9 @@ pub enum EvidenceKind {
     /// approvals of the change (`input.approvals`): a GitHub pull request or reviews, a GitLab
     /// merge request or approvals, a gate-approvals ticket
     Approvals,
+    /// a code coverage report (`input.coverage`): Cobertura XML, LCOV, JaCoCo XML, a Go
+    /// coverage profile or an istanbul `coverage-summary.json`
+    Coverage,
 }
 
 impl EvidenceKind {
@@ -104,6 +107,18 @@ pub fn covered(evidence: &[Evidence], input: &Input) -> BTreeSet<EvidenceKind> {
         }
         if matches!(kind, Some(Kind::CycloneDx | Kind::Spdx)) {
             out.insert(EvidenceKind::Sbom);
+        }
+        if matches!(
+            kind,
+            Some(
+                Kind::Cobertura
+                    | Kind::Lcov
+                    | Kind::Jacoco
+                    | Kind::GoCoverprofile
+                    | Kind::IstanbulSummary
+            )
+        ) {
+            out.insert(EvidenceKind::Coverage);
         }
         if matches!(
             kind,
@@ -204,6 +219,31 @@ mod tests {
         let absent = absent(&covered);
         assert!(absent.contains(&EvidenceKind::Sbom));
         assert!(!absent.contains(&EvidenceKind::Tests));
+    }
+
+    #[test]
+    fn every_coverage_format_covers_coverage() {
+        for (name, text) in [
+            (
+                "c.xml",
+                "<coverage lines-valid=\"0\"><packages/></coverage>",
+            ),
+            ("j.xml", "<report name=\"r\"/>"),
+            ("lcov.info", "TN:\nSF:a.c\nDA:1,1\nend_of_record\n"),
+            ("coverage.out", "mode: set\na.go:1.1,2.2 1 1\n"),
+            (
+                "s.json",
+                r#"{"total": {"lines": {"total": 0, "covered": 0}}}"#,
+            ),
+        ] {
+            let c = covered(&[read(name, text)], &Input::default());
+            assert_eq!(
+                c.into_iter().collect::<Vec<_>>(),
+                vec![EvidenceKind::Coverage],
+                "{name}"
+            );
+        }
+        assert_eq!(EvidenceKind::parse("coverage"), Ok(EvidenceKind::Coverage));
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //!
 //! Every format implements [`Format`] in its own file and is listed once in
 //! `FORMATS`, in detection priority order. Detection walks that list with one
-//! [`Probe`] of the document (computed once: the top-level keys of JSON, the root element of XML,
-//! the text otherwise) and takes the first format that claims it. `docs/adding-a-format.md` has
+//! [`Probe`] of the document (computed once: the top-level keys of JSON, the root element of XML
+//! with its attribute names, the text otherwise) and takes the first format that claims it. `docs/adding-a-format.md` has
 //! the steps to add one.
 
 use super::{Kind, Parsed};
-use crate::source::json;
+use crate::source::{json, xml};
 use crate::EvidenceError;
 
 /// What detection looked at: the cheap part of a decoded document.
@@ -16,8 +16,8 @@ use crate::EvidenceError;
 pub enum Probe<'a> {
     /// A JSON document: its top-level keys, a few scalar values, the first element's keys.
     Json(&'a json::Probe),
-    /// An XML document: its root element's local name.
-    Xml(&'a str),
+    /// An XML document: its root element's local name and attribute names.
+    Xml(&'a xml::Root),
     /// Anything else: the decoded text (formats look at its first lines only).
     Text(&'a str),
 }
@@ -38,12 +38,17 @@ pub fn array<'a>(probe: &Probe<'a>) -> Option<&'a json::Probe> {
     }
 }
 
-/// The root element of an XML document.
+/// The local name of an XML document's root element.
 pub fn xml_root<'a>(probe: &Probe<'a>) -> Option<&'a str> {
     match probe {
-        Probe::Xml(root) => Some(root),
+        Probe::Xml(root) => Some(&root.name),
         _ => None,
     }
+}
+
+/// Whether an XML document's root element has an attribute of this local name.
+pub fn xml_root_has(probe: &Probe<'_>, attribute: &str) -> bool {
+    matches!(probe, Probe::Xml(root) if root.attributes.iter().any(|a| a == attribute))
 }
 
 /// The text of a document that is neither JSON nor XML.

@@ -8,14 +8,20 @@
 //! positions come from `crate::source`; signatures are verified later, by `crate::verify`.
 
 pub(crate) mod approvals;
+pub(crate) mod cobertura;
 mod common;
+mod coverage;
 pub(crate) mod cyclonedx;
 pub(crate) mod cyclonedx_xml;
 pub(crate) mod format;
 pub(crate) mod github;
 pub(crate) mod gitlab;
+pub(crate) mod go_cover;
 pub(crate) mod grype;
+pub(crate) mod istanbul;
+pub(crate) mod jacoco;
 pub(crate) mod junit;
+pub(crate) mod lcov;
 pub(crate) mod npm_audit;
 pub(crate) mod osv;
 pub(crate) mod sarif;
@@ -85,6 +91,8 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
     &cyclonedx_xml::CycloneDxXmlFormat,
     &cyclonedx::CycloneDxFormat,
     &junit::JunitFormat,
+    &cobertura::CoberturaFormat,
+    &jacoco::JacocoFormat,
     &grype::GrypeFormat,
     &sigstore::BundleFormat,
     &sigstore::DsseFormat,
@@ -99,7 +107,12 @@ pub(crate) static FORMATS: &[&dyn Format] = &[
     &gitlab::MergeRequestFormat,
     &trivy::TrivyFormat,
     &spdx::SpdxFormat,
+    // Claims any object whose every top-level value is an object and that has `total`: last
+    // among the JSON object probes.
+    &istanbul::IstanbulSummaryFormat,
     &tap::TapFormat,
+    &lcov::LcovFormat,
+    &go_cover::GoCoverFormat,
 ];
 
 /// The registered formats, for tests that drive every reader directly.
@@ -132,6 +145,8 @@ pub struct Facts {
     /// The kinds of finding this document is a scan for: what a scanner looked for, whether or
     /// not it found anything (a clean scan still counts as that kind of evidence).
     pub scanned: Vec<crate::input::FindingKind>,
+    /// A coverage report's files and figures (Cobertura, LCOV, JaCoCo, Go, istanbul).
+    pub coverage: Option<crate::input::coverage::CoverageData>,
 }
 
 /// What a format reader returns.
@@ -181,7 +196,7 @@ pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
             Probe::Json(&json_probe)
         }
         Some('<') => {
-            root = xml::root_element(text)?
+            root = xml::root(text)?
                 .ok_or_else(|| EvidenceError::new("XML document without a root element"))?;
             Probe::Xml(&root)
         }
@@ -200,8 +215,10 @@ pub fn detect(text: &str) -> Result<Detected, EvidenceError> {
             "a JSON document whose top level is not an object".to_owned()
         }
         Probe::Json(_) => "a JSON document of no kind gate reads".to_owned(),
-        Probe::Xml(root) => format!("an XML document with root element <{root}>"),
-        Probe::Text(_) => "neither JSON, XML nor TAP".to_owned(),
+        Probe::Xml(root) => format!("an XML document with root element <{}>", root.name),
+        Probe::Text(_) => {
+            "neither JSON, XML, TAP, an LCOV tracefile nor a Go coverage profile".to_owned()
+        }
     }))
 }
 
@@ -271,7 +288,23 @@ pub struct Collected {
 pub use crate::input::UNKNOWN_ID;
 
 /// File name endings considered when walking a folder.
-const WALKED_EXTENSIONS: &[&str] = &["json", "xml", "sarif", "tap", "yaml", "yml", "sigstore"];
+const WALKED_EXTENSIONS: &[&str] = &[
+    "json",
+    "xml",
+    "sarif",
+    "tap",
+    "yaml",
+    "yml",
+    "sigstore",
+    // LCOV tracefiles (`lcov.info`, `*.lcov`) and Go coverage profiles (`*.coverprofile`).
+    "info",
+    "lcov",
+    "coverprofile",
+];
+
+/// File names considered when walking a folder whatever their ending: Go coverage profiles as
+/// `go test -coverprofile` is usually told to name them.
+const WALKED_NAMES: &[&str] = &["coverage.out", "cover.out", "coverprofile.out"];
 
 /// Read every evidence argument. A file named explicitly must be of a known kind; a file found
 /// while walking a folder that is of no known kind is skipped with a note. Anything that looks
@@ -295,12 +328,22 @@ pub fn collect(args: &[PathBuf]) -> Result<Collected, Error> {
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            if !WALKED_EXTENSIONS.contains(&ext.as_str()) {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !WALKED_EXTENSIONS.contains(&ext.as_str()) && !WALKED_NAMES.contains(&name.as_str())
+            {
                 let walked: Vec<String> =
                     WALKED_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
                 plan.push(Planned::Skip(skipped(
                     &id,
-                    &format!("not a {} file", walked.join(", ")),
+                    &format!(
+                        "not a {} file, nor named {}",
+                        walked.join(", "),
+                        WALKED_NAMES.join(", ")
+                    ),
                 )));
                 continue;
             }
@@ -538,6 +581,91 @@ mod tests {
     }
 
     #[test]
+    fn coverage_reports_are_detected_and_steal_no_other_format() {
+        let k = |t: &str| detect(t).unwrap();
+        assert_eq!(
+            k("<?xml version=\"1.0\" ?>\n<coverage version=\"7.17.5\" lines-valid=\"0\"/>"),
+            Detected::Known(Kind::Cobertura)
+        );
+        assert_eq!(
+            k("<!DOCTYPE report PUBLIC \"-//JACOCO//DTD Report 1.1//EN\" \"report.dtd\"><report name=\"x\"/>"),
+            Detected::Known(Kind::Jacoco)
+        );
+        assert_eq!(k("TN:\nSF:/src/a.js\n"), Detected::Known(Kind::Lcov));
+        assert_eq!(k("SF:a.c\nDA:1,1\n"), Detected::Known(Kind::Lcov));
+        assert_eq!(
+            k("mode: count\na.go:1.1,2.2 1 1\n"),
+            Detected::Known(Kind::GoCoverprofile)
+        );
+        assert_eq!(
+            k(r#"{"total": {"lines": {}}, "/src/a.js": {"lines": {}}}"#),
+            Detected::Known(Kind::IstanbulSummary)
+        );
+        // What other formats write stays theirs.
+        assert_eq!(
+            k("<testsuites><testsuite name=\"coverage\"/></testsuites>"),
+            Detected::Known(Kind::Junit)
+        );
+        assert_eq!(
+            k("TAP version 13\n1..1\nok 1 - SF:x\n"),
+            Detected::Known(Kind::Tap)
+        );
+        assert_eq!(
+            k(r#"{"version":"2.1.0","runs":[],"total":{}}"#),
+            Detected::Known(Kind::Sarif)
+        );
+        assert_eq!(
+            k(r#"{"matches":[],"total":{}}"#),
+            Detected::Known(Kind::Grype)
+        );
+        assert_eq!(
+            k(r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>"#),
+            Detected::Known(Kind::CycloneDx)
+        );
+        // Look-alikes are not claimed.
+        for text in [
+            r#"{"total": 3, "files": {}}"#,
+            r#"{"total": {"lines": 1}, "name": "x"}"#,
+            r#"{"summary": {}}"#,
+            "<report/>",
+            "<coverage-report/>",
+            "modes: set\n",
+            "TNT:\n",
+        ] {
+            assert!(matches!(k(text), Detected::Unknown(_)), "{text}");
+        }
+        // Clover shares the root element and is recognised, not read.
+        let Detected::Unknown(why) =
+            k("<coverage generated=\"1591172462\" clover=\"4.4.1\"><project/></coverage>")
+        else {
+            panic!("Clover is not read")
+        };
+        assert!(why.contains("Clover"), "{why}");
+    }
+
+    #[test]
+    fn coverage_files_are_walked_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("lcov.info", "TN:\nSF:a.c\nDA:1,1\nend_of_record\n"),
+            ("coverage.out", "mode: set\na.go:1.1,2.2 1 1\n"),
+            ("unit.coverprofile", "mode: set\nb.go:1.1,2.2 1 0\n"),
+            ("notes.out", "mode: set\n"),
+        ] {
+            fs_err::write(dir.path().join(name), text).unwrap();
+        }
+        let c = collect(&[dir.path().to_owned()]).unwrap();
+        let kinds: Vec<&str> = c.evidence.iter().map(|e| e.info.kind.as_str()).collect();
+        assert_eq!(kinds, ["go-coverprofile", "lcov", "go-coverprofile"]);
+        assert_eq!(c.diagnostics.len(), 1, "{:?}", c.diagnostics);
+        assert!(
+            c.diagnostics[0].message.contains("nor named coverage.out"),
+            "{:?}",
+            c.diagnostics
+        );
+    }
+
+    #[test]
     fn cyclonedx_without_bom_format_is_refused() {
         let e = detect(r#"{"specVersion":1.5,"components":[]}"#).unwrap_err();
         assert!(e.message.contains("bomFormat"), "{e:?}");
@@ -605,7 +733,7 @@ mod tests {
     #[test]
     fn every_kind_has_a_reader_and_a_unique_name() {
         let kinds = Kind::all();
-        assert_eq!(kinds.len(), 17, "{kinds:?}");
+        assert_eq!(kinds.len(), 22, "{kinds:?}");
         for kind in &kinds {
             assert_eq!(Kind::named(kind.as_str()), Some(*kind));
             for text in ["{}", "[]", "<a/>", "x"] {

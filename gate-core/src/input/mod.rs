@@ -6,10 +6,12 @@
 //! docs/input-schema.md and shipped as JSON Schema in docs/input.schema.json.
 
 pub(crate) mod approval;
+pub mod coverage;
 mod rego;
 mod signature;
 
 pub use approval::{Approval, Change, Decision};
+pub use coverage::{Coverage, CoverageReport, CoveredFile, Figure};
 pub use signature::{
     Attestation, Provenance, Signer, Subject, TlogInfo, Verification, VerificationSummary,
 };
@@ -596,6 +598,8 @@ pub struct Input {
     pub approvals: Vec<Approval>,
     /// The change being released (pull request, merge request, ticket), when evidence names it.
     pub change: Option<Change>,
+    /// Code coverage from every coverage report, merged per file.
+    pub coverage: Coverage,
     /// Evaluation context.
     pub context: Context,
 }
@@ -623,6 +627,7 @@ impl Input {
             attestations,
             approvals,
             change,
+            coverage,
             context,
         } = self;
         let (tests, findings, sbom) = std::thread::scope(|scope| {
@@ -658,6 +663,7 @@ impl Input {
                 ("attestations", rego::to_value_with(&attestations, &cache)?),
                 ("approvals", rego::to_value_with(&approvals, &cache)?),
                 ("change", rego::to_value_with(&change, &cache)?),
+                ("coverage", rego::to_value_with(&coverage, &cache)?),
                 ("context", rego::to_value_with(&context, &cache)?),
             ],
             &cache,

@@ -19,6 +19,8 @@ pub(super) const FILES: &[(&str, &str)] = &[
     policy!("policies/code/code_test.rego"),
     policy!("policies/components/components.rego"),
     policy!("policies/components/components_test.rego"),
+    policy!("policies/coverage/coverage.rego"),
+    policy!("policies/coverage/coverage_test.rego"),
     policy!("policies/licenses/licenses.rego"),
     policy!("policies/licenses/licenses_test.rego"),
     policy!("policies/misconfig/misconfig.rego"),

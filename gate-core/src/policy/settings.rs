@@ -364,6 +364,7 @@ mod tests {
                 "approvals",
                 "code",
                 "components",
+                "coverage",
                 "licenses",
                 "misconfig",
                 "provenance",
@@ -375,8 +376,19 @@ mod tests {
             "vulnerabilities": {"blocking_severities": ["critical"], "unknown_blocks": false},
             "approvals": {"min": 2},
             "components": {"banned": [{"purl": "pkg:npm/left-pad", "versions": "<2"}]},
+            "coverage": {"min_lines": 80, "previous": {"lines": 81.5, "branches": {"covered": 1, "total": 2, "percent": 50.0}}},
         }}, "mine": {"anything": 1}});
         d.check_data(&doc(ok)).unwrap();
+        for bad in [
+            serde_json::json!({"min_lines": 120}),
+            serde_json::json!({"min_lines": "80"}),
+            serde_json::json!({"previous": {"line": 80}}),
+            serde_json::json!({"previous": {"lines": {"covered": 1}}}),
+            serde_json::json!({"max_drop": -1}),
+        ] {
+            let data = serde_json::json!({"gate": {"config": {"coverage": bad}}});
+            assert!(d.check_data(&doc(data.clone())).is_err(), "{data}");
+        }
     }
 
     #[test]

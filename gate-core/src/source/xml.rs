@@ -24,18 +24,36 @@ pub const MAX_DEPTH: usize = 512;
 /// Up to this many attributes per tag, duplicates are found by a scan.
 const FEW_ATTRIBUTES: usize = 16;
 
-/// The local name (namespace prefix stripped) of the document's root element, for detection.
+/// The root element's start tag, as detection sees it: its local name and the local names of
+/// its attributes (Cobertura and Clover share the root `<coverage>` and differ in attributes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Root {
+    /// The local name (namespace prefix stripped).
+    pub name: String,
+    /// The local names of its attributes, in document order (namespace declarations too).
+    pub attributes: Vec<String>,
+}
+
+/// The root element's start tag, for detection.
 ///
 /// Reads no further than the root's start tag, with the same checks as every XML reader: the
 /// characters of the whole document, the XML declaration, any DOCTYPE (an entity declaration is
 /// refused), and the root tag itself. The rest of the document is checked by the format's
 /// reader, which reads it all; detection does not read a large report twice. `Ok(None)` when
 /// the document holds no element at all.
-pub fn root_element(text: &str) -> Result<Option<String>, EvidenceError> {
+pub fn root(text: &str) -> Result<Option<Root>, EvidenceError> {
     let mut reader = SafeReader::new(text);
     loop {
         match reader.next_event()? {
-            XmlEvent::Start(el) => return Ok(Some(el.local_name().to_owned())),
+            XmlEvent::Start(el) => {
+                return Ok(Some(Root {
+                    name: el.local_name().to_owned(),
+                    attributes: reader
+                        .attributes()
+                        .map(|(k, _)| local_name(k).to_owned())
+                        .collect(),
+                }))
+            }
             XmlEvent::Eof => return Ok(None),
             XmlEvent::End(_) | XmlEvent::Text(_) => {}
         }
@@ -822,7 +840,8 @@ mod tests {
     }
 
     #[test]
-    fn root_element_strips_prefix() {
+    fn root_strips_prefix() {
+        let root_element = |t: &str| root(t).map(|r| r.map(|r| r.name));
         assert_eq!(
             root_element("<x:testsuites xmlns:x='u'/>")
                 .unwrap()
@@ -841,6 +860,13 @@ mod tests {
         );
         // Detection stops at the root's start tag; the format reader checks the rest.
         assert_eq!(root_element("<a><b></a>").unwrap().as_deref(), Some("a"));
+        assert_eq!(
+            root("<r:coverage xmlns:r='u' line-rate='1' r:clover='4'>").unwrap(),
+            Some(Root {
+                name: "coverage".into(),
+                attributes: vec!["r".into(), "line-rate".into(), "clover".into()],
+            })
+        );
         // But the characters of the whole document and the prolog are always checked.
         assert!(root_element("<a><b>\0</b></a>").is_err());
         assert!(root_element("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>").is_err());
